@@ -1,0 +1,34 @@
+"""The Textual application: a thin shell around the pipeline and its screens."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from salestui.store import Pipeline
+
+
+class SalesApp(App[None]):
+    """salestui: the sales checklist as a kanban board."""
+
+    TITLE = "salestui"
+    CSS_PATH = "styles.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, pipeline: Pipeline, *, database: str = "") -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.sub_title = database
+
+    def on_mount(self) -> None:
+        from salestui.screens.board import BoardScreen
+
+        self.push_screen(BoardScreen(self.pipeline))
+
+    def action_help(self) -> None:
+        from salestui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())

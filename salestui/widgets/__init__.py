@@ -1,0 +1,1 @@
+"""Dumb widgets: data in through constructors and reactives, changes out as Messages."""
