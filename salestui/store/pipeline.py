@@ -341,11 +341,13 @@ class Pipeline:
         *,
         version: int | None = None,
         override: str | None = None,
+        tick: Sequence[int] = (),
     ) -> DealDetail:
         """Move a deal to another stage through the gate.
 
         A forward move is refused (GateBlocked) while a required task of any stage it
         leaves is open, unless `override` gives a reason, which history records.
+        `tick` names tasks to tick in the same transaction first (the gate dialog).
         Reaching Closed through the gate makes the deal won; moving a closed deal back
         reopens it.
         """
@@ -363,10 +365,16 @@ class Pipeline:
             # so the gate dialog can tick them.
             passing = domain.stages_left(deal.stage, to_stage)[1:]
             self._copy_templates(w.session, deal_id, passing, w.now)
+            for task_id in tick:
+                task = self._task(w.session, deal_id, task_id)
+                if task.done_at is None:
+                    task.done_at = w.now
+                    w.event("task_done", task.title)
             blocking = domain.blocking_tasks(self._gate_tasks(w.session, deal_id), deal.stage, to_stage)
             if blocking and reason is None:
+                if tick:  # all or nothing: no tick is kept when the move fails
+                    raise GateBlocked(blocking)
                 blocked = blocking
-                w.session.flush()
             elif blocking:
                 titles = "; ".join(t.title for t in blocking)
                 w.event("override", f"{reason} (open: {titles})", deal.stage, to_stage)
