@@ -394,6 +394,12 @@ def _normalise_separators(text: str, raw: str) -> str:
     raise ValidationError("value", f"{raw!r} is ambiguous; write it like 48000.50")
 
 
+def major_text(minor: int, currency: str) -> str:
+    """An amount as plain major units for editing: `48000.5` → `"48000.50"`, no grouping."""
+    digits = MINOR_DIGITS.get(currency, 2)
+    return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
+
+
 def format_money(minor: int, currency: str, *, compact: bool = False) -> str:
     """`€48,000.50`, or `€48k` when compact."""
     digits = MINOR_DIGITS.get(currency, 2)
