@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -72,7 +73,7 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(cls=Group, invoke_without_command=True)
-@click.option("--db", metavar="PATH_OR_URL", envvar="SALESTUI_DB", help="Database file or URL.")
+@click.option("--db", metavar="PATH_OR_URL", help="Database file or URL (default: $SALESTUI_DB, else the data dir).")
 @click.version_option(package_name="salestui")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -94,15 +95,15 @@ def run_app(url: str) -> None:
 @click.pass_context
 def demo(ctx: click.Context, reset: bool) -> None:
     """Open the app on a demo database, kept apart from your own."""
-    db = ctx.obj.db
+    db = ctx.obj.db  # an explicit --db only: $SALESTUI_DB names your real pipeline
     url = resolve_url(db) if db else resolve_url(None, demo=True)
-    path = engine_module.default_db(demo=True)
-    if reset and not db:
+    if reset:
+        path = Path(db).expanduser() if db and "://" not in db else engine_module.default_db(demo=True)
+        if db and "://" in db:
+            fail("--reset works on a demo database file, not a server", EXIT_USAGE)
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     pipeline = open_pipeline(url)
-    if reset and db:
-        fail("--reset only resets the built-in demo database", EXIT_USAGE)
     if pipeline.count() == 0:
         from salestui.demo import seed
 
