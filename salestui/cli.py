@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -98,9 +97,9 @@ def demo(ctx: click.Context, reset: bool) -> None:
     db = ctx.obj.db  # an explicit --db only: $SALESTUI_DB names your real pipeline
     url = resolve_url(db) if db else resolve_url(None, demo=True)
     if reset:
-        path = Path(db).expanduser() if db and "://" not in db else engine_module.default_db(demo=True)
-        if db and "://" in db:
-            fail("--reset works on a demo database file, not a server", EXIT_USAGE)
+        if db:
+            fail("--reset only resets the built-in demo database; it never deletes --db", EXIT_USAGE)
+        path = engine_module.default_db(demo=True)
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     pipeline = open_pipeline(url)
