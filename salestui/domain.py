@@ -127,7 +127,9 @@ def stage_index(key: str) -> int:
     try:
         return STAGE_KEYS.index(key)
     except ValueError:
-        raise ValidationError("stage", f"unknown stage {key!r}; use one of {', '.join(STAGE_KEYS)}") from None
+        raise ValidationError(
+            "stage", f"unknown stage {key!r}; use one of {', '.join(STAGE_KEYS)}"
+        ) from None
 
 
 def find_stage(text: str) -> str:
@@ -239,12 +241,15 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     return "".join(
         ch
         for ch in value
-        if ch in keep or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        if ch in keep
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
         or ch == "\u200d"  # zero width joiner: part of many emoji
     )
 
 
-def check_text(field: str, value: str | None, *, required: bool = False, limit_key: str | None = None) -> str:
+def check_text(
+    field: str, value: str | None, *, required: bool = False, limit_key: str | None = None
+) -> str:
     """Cleaned text for `field`, or ValidationError with a message for people."""
     key = limit_key or field
     text = clean_text(value or "", multiline=key in MULTILINE)
@@ -272,7 +277,9 @@ def check_email(value: str | None) -> str:
 def check_phone(value: str | None) -> str:
     text = check_text("phone", value)
     if text and not PHONE_RE.match(text):
-        raise ValidationError("phone", f"{text!r} is not a phone number (digits, spaces, + ( ) - .)")
+        raise ValidationError(
+            "phone", f"{text!r} is not a phone number (digits, spaces, + ( ) - .)"
+        )
     return text
 
 
@@ -335,7 +342,9 @@ def check_currency(value: str | None) -> str:
         if code == symbol:
             code = code_
     if code not in MINOR_DIGITS:
-        raise ValidationError("currency", f"{value!r} is not an ISO 4217 currency code (EUR, USD, GBP…)")
+        raise ValidationError(
+            "currency", f"{value!r} is not an ISO 4217 currency code (EUR, USD, GBP…)"
+        )
     return code
 
 

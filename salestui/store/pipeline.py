@@ -107,8 +107,13 @@ class _Write:
     now: datetime
     events: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
 
-    def event(self, kind: str, detail: str = "", from_stage: str | None = None,
-              to_stage: str | None = None) -> None:
+    def event(
+        self,
+        kind: str,
+        detail: str = "",
+        from_stage: str | None = None,
+        to_stage: str | None = None,
+    ) -> None:
         self.events.append((kind, detail, from_stage, to_stage))
 
 
@@ -184,9 +189,12 @@ class Pipeline:
             deal = session.get(Deal, deal_id)
             if deal is None or deal.deleted:
                 return None
-            if query and not session.exec(
-                self._board_select(deal.stage, query).where(col(Deal.id) == deal_id)
-            ).first():
+            if (
+                query
+                and not session.exec(
+                    self._board_select(deal.stage, query).where(col(Deal.id) == deal_id)
+                ).first()
+            ):
                 return None
             key_col = col(Deal.value) if sort == "value" else col(Deal.last_activity_at)
             key = deal.value if sort == "value" else deal.last_activity_at
@@ -214,16 +222,22 @@ class Pipeline:
         if query:
             stmt: Any = (
                 select(
-                    col(Deal.stage), col(Deal.outcome), col(Deal.currency),
-                    func.count(), func.coalesce(func.sum(Deal.value), 0),
+                    col(Deal.stage),
+                    col(Deal.outcome),
+                    col(Deal.currency),
+                    func.count(),
+                    func.coalesce(func.sum(Deal.value), 0),
                 )
                 .where(col(Deal.deleted).is_(False), self._match(query))
                 .group_by(col(Deal.stage), col(Deal.outcome), col(Deal.currency))
             )
         else:
             stmt = select(
-                col(StageTotal.stage), col(StageTotal.outcome), col(StageTotal.currency),
-                col(StageTotal.count), col(StageTotal.value),
+                col(StageTotal.stage),
+                col(StageTotal.outcome),
+                col(StageTotal.currency),
+                col(StageTotal.count),
+                col(StageTotal.value),
             ).where(col(StageTotal.count) > 0)
         with self._read() as session:
             rows = list(session.execute(stmt))
@@ -276,7 +290,9 @@ class Pipeline:
 
     # ------------------------------------------------------------------ deal writes
 
-    def create(self, fields: Mapping[str, object] | DealFields, stage: str = "prospect") -> DealDetail:
+    def create(
+        self, fields: Mapping[str, object] | DealFields, stage: str = "prospect"
+    ) -> DealDetail:
         """Add a deal in `stage`, with the checklists of every stage up to it."""
         valid = fields if isinstance(fields, DealFields) else domain.validate_fields(fields)
         domain.stage_index(stage)
@@ -287,13 +303,22 @@ class Pipeline:
             session.flush()
             assert deal.id is not None
             reached = domain.stage_index(stage)
-            self._copy_templates(session, deal.id, domain.STAGE_KEYS[: reached + 1], now,
-                                 ticked=domain.STAGE_KEYS[:reached])
-            self._add_event(session, deal.id, now, "created", f"created in {_label(stage)}", None, stage)
+            self._copy_templates(
+                session,
+                deal.id,
+                domain.STAGE_KEYS[: reached + 1],
+                now,
+                ticked=domain.STAGE_KEYS[:reached],
+            )
+            self._add_event(
+                session, deal.id, now, "created", f"created in {_label(stage)}", None, stage
+            )
             self._adjust_totals(session, deal, +1)
             return self._detail(session, deal)
 
-    def edit(self, deal_id: int, changes: Mapping[str, object], *, version: int | None = None) -> DealDetail:
+    def edit(
+        self, deal_id: int, changes: Mapping[str, object], *, version: int | None = None
+    ) -> DealDetail:
         """Change some fields; the rest keep their values."""
         with self._write(deal_id, version) as w:
             current = {name: getattr(w.deal, name) for name in domain.FIELD_NAMES}
@@ -370,7 +395,9 @@ class Pipeline:
                 if task.done_at is None:
                     task.done_at = w.now
                     w.event("task_done", task.title)
-            blocking = domain.blocking_tasks(self._gate_tasks(w.session, deal_id), deal.stage, to_stage)
+            blocking = domain.blocking_tasks(
+                self._gate_tasks(w.session, deal_id), deal.stage, to_stage
+            )
             if blocking and reason is None:
                 if tick:  # all or nothing: no tick is kept when the move fails
                     raise GateBlocked(blocking)
@@ -402,7 +429,9 @@ class Pipeline:
             w.event("lost", text, from_stage, CLOSED)
         return self.get(deal_id)
 
-    def reopen(self, deal_id: int, to_stage: str | None = None, *, version: int | None = None) -> DealDetail:
+    def reopen(
+        self, deal_id: int, to_stage: str | None = None, *, version: int | None = None
+    ) -> DealDetail:
         """Move a closed deal back to an open stage (Proposed by default)."""
         target = to_stage or "proposed"
         if target == CLOSED:
@@ -415,7 +444,13 @@ class Pipeline:
         return self.get(deal_id)
 
     def restore_state(
-        self, deal_id: int, stage: str, outcome: str, lost_reason: str = "", *, version: int | None = None
+        self,
+        deal_id: int,
+        stage: str,
+        outcome: str,
+        lost_reason: str = "",
+        *,
+        version: int | None = None,
     ) -> DealDetail:
         """Undo: put a deal back in the stage and outcome it had, without the gate."""
         domain.stage_index(stage)
@@ -431,12 +466,22 @@ class Pipeline:
             w.deal.outcome = outcome
             w.deal.lost_reason = lost_reason if outcome == LOST else ""
             self._adjust_totals(w.session, w.deal, +1)
-            w.event("undo", f"undone: back to {_label(stage)}" + (f" ({outcome})" if outcome != OPEN else ""),
-                    from_stage, stage if from_stage != stage else None)
+            w.event(
+                "undo",
+                f"undone: back to {_label(stage)}" + (f" ({outcome})" if outcome != OPEN else ""),
+                from_stage,
+                stage if from_stage != stage else None,
+            )
         return self.get(deal_id)
 
     def record_satisfaction(
-        self, deal_id: int, score: int, verdict: str, comment: str = "", *, version: int | None = None
+        self,
+        deal_id: int,
+        score: int,
+        verdict: str,
+        comment: str = "",
+        *,
+        version: int | None = None,
     ) -> DealDetail:
         """Customer satisfaction for a won deal in Closed."""
         score = domain.check_score(score)
@@ -444,7 +489,9 @@ class Pipeline:
         text = domain.check_text("comment", comment)
         with self._write(deal_id, version) as w:
             if w.deal.stage != CLOSED or w.deal.outcome != WON:
-                raise ValidationError("satisfaction", "only a won deal in Closed records satisfaction")
+                raise ValidationError(
+                    "satisfaction", "only a won deal in Closed records satisfaction"
+                )
             w.deal.satisfaction_score = score
             w.deal.satisfaction_verdict = verdict
             w.deal.satisfaction_comment = text
@@ -453,7 +500,9 @@ class Pipeline:
 
     # ------------------------------------------------------------------ task writes
 
-    def set_task_done(self, deal_id: int, task_id: int, done: bool, *, version: int | None = None) -> DealDetail:
+    def set_task_done(
+        self, deal_id: int, task_id: int, done: bool, *, version: int | None = None
+    ) -> DealDetail:
         with self._write(deal_id, version) as w:
             task = self._task(w.session, deal_id, task_id)
             if task.done_at is not None and done or task.done_at is None and not done:
@@ -468,7 +517,12 @@ class Pipeline:
         return self.set_task_done(deal_id, task_id, not done, version=version)
 
     def add_task(
-        self, deal_id: int, title: str, *, stage: str | None = None, required: bool = True,
+        self,
+        deal_id: int,
+        title: str,
+        *,
+        stage: str | None = None,
+        required: bool = True,
         version: int | None = None,
     ) -> DealDetail:
         """Append a task to a stage's checklist (the deal's current stage by default)."""
@@ -479,12 +533,21 @@ class Pipeline:
             last = w.session.exec(
                 select(func.max(Task.position)).where(Task.deal_id == deal_id, Task.stage == key)
             ).one()
-            w.session.add(Task(deal_id=deal_id, stage=key, title=text, position=(last or 0) + 1,
-                               required=required))
+            w.session.add(
+                Task(
+                    deal_id=deal_id,
+                    stage=key,
+                    title=text,
+                    position=(last or 0) + 1,
+                    required=required,
+                )
+            )
             w.event("task_added", text + ("" if required else " (optional)"))
         return self.get(deal_id)
 
-    def rename_task(self, deal_id: int, task_id: int, title: str, *, version: int | None = None) -> DealDetail:
+    def rename_task(
+        self, deal_id: int, task_id: int, title: str, *, version: int | None = None
+    ) -> DealDetail:
         text = domain.check_text("title", title, required=True, limit_key="task")
         with self._write(deal_id, version) as w:
             task = self._task(w.session, deal_id, task_id)
@@ -492,7 +555,9 @@ class Pipeline:
             w.event("task_renamed", f"{old} → {text}")
         return self.get(deal_id)
 
-    def set_task_required(self, deal_id: int, task_id: int, required: bool, *, version: int | None = None) -> DealDetail:
+    def set_task_required(
+        self, deal_id: int, task_id: int, required: bool, *, version: int | None = None
+    ) -> DealDetail:
         with self._write(deal_id, version) as w:
             task = self._task(w.session, deal_id, task_id)
             task.required = required
@@ -506,14 +571,19 @@ class Pipeline:
             w.event("task_deleted", task.title)
         return self.get(deal_id)
 
-    def move_task(self, deal_id: int, task_id: int, delta: int, *, version: int | None = None) -> DealDetail:
+    def move_task(
+        self, deal_id: int, task_id: int, delta: int, *, version: int | None = None
+    ) -> DealDetail:
         """Move a task up (negative) or down (positive) within its stage's checklist."""
         with self._write(deal_id, version) as w:
             task = self._task(w.session, deal_id, task_id)
-            siblings = list(w.session.exec(
-                select(Task).where(Task.deal_id == deal_id, Task.stage == task.stage)
-                .order_by(col(Task.position), col(Task.id))
-            ))
+            siblings = list(
+                w.session.exec(
+                    select(Task)
+                    .where(Task.deal_id == deal_id, Task.stage == task.stage)
+                    .order_by(col(Task.position), col(Task.id))
+                )
+            )
             index = next(i for i, t in enumerate(siblings) if t.id == task_id)
             target = max(0, min(len(siblings) - 1, index + delta))
             if target == index:
@@ -530,10 +600,16 @@ class Pipeline:
         text = domain.check_text("title", title, required=True, limit_key="task")
         domain.stage_index(stage)
         with self._transaction() as session:
-            last = session.exec(select(func.max(TemplateTask.position)).where(TemplateTask.stage == stage)).one()
-            session.add(TemplateTask(stage=stage, title=text, position=(last or 0) + 1, required=required))
+            last = session.exec(
+                select(func.max(TemplateTask.position)).where(TemplateTask.stage == stage)
+            ).one()
+            session.add(
+                TemplateTask(stage=stage, title=text, position=(last or 0) + 1, required=required)
+            )
 
-    def edit_template(self, template_id: int, *, title: str | None = None, required: bool | None = None) -> None:
+    def edit_template(
+        self, template_id: int, *, title: str | None = None, required: bool | None = None
+    ) -> None:
         with self._transaction() as session:
             row = session.get(TemplateTask, template_id)
             if row is None:
@@ -552,10 +628,13 @@ class Pipeline:
             row = session.get(TemplateTask, template_id)
             if row is None:
                 raise NotFound(f"no template task #{template_id}")
-            siblings = list(session.exec(
-                select(TemplateTask).where(TemplateTask.stage == row.stage)
-                .order_by(col(TemplateTask.position), col(TemplateTask.id))
-            ))
+            siblings = list(
+                session.exec(
+                    select(TemplateTask)
+                    .where(TemplateTask.stage == row.stage)
+                    .order_by(col(TemplateTask.position), col(TemplateTask.id))
+                )
+            )
             index = next(i for i, t in enumerate(siblings) if t.id == template_id)
             siblings.insert(max(0, min(len(siblings) - 1, index + delta)), siblings.pop(index))
             for position, sibling in enumerate(siblings):
@@ -585,10 +664,19 @@ class Pipeline:
         with self._transaction() as session:
             self._rebuild_totals(session)
 
-    def _bulk_chunk(self, conn: Any, batch: list[NewDeal], templates: Mapping[str, list[tuple[str, bool]]],
-                    now: datetime) -> int:
+    def _bulk_chunk(
+        self,
+        conn: Any,
+        batch: list[NewDeal],
+        templates: Mapping[str, list[tuple[str, bool]]],
+        now: datetime,
+    ) -> int:
         rows = [self._new_deal_row(new, now).model_dump(exclude={"id"}) for new in batch]
-        ids = list(conn.execute(insert(Deal).returning(col(Deal.id), sort_by_parameter_order=True), rows).scalars())
+        ids = list(
+            conn.execute(
+                insert(Deal).returning(col(Deal.id), sort_by_parameter_order=True), rows
+            ).scalars()
+        )
         task_rows: list[dict[str, Any]] = []
         event_rows: list[dict[str, Any]] = []
         for deal_id, new, row in zip(ids, batch, rows, strict=True):
@@ -597,22 +685,54 @@ class Pipeline:
                 for index, key in enumerate(domain.STAGE_KEYS[: reached + 1]):
                     done_at = row["created_at"] if index < reached else None
                     for position, (title, required) in enumerate(templates.get(key, [])):
-                        task_rows.append({"deal_id": deal_id, "stage": key, "title": title,
-                                          "position": position, "required": required, "done_at": done_at})
+                        task_rows.append(
+                            {
+                                "deal_id": deal_id,
+                                "stage": key,
+                                "title": title,
+                                "position": position,
+                                "required": required,
+                                "done_at": done_at,
+                            }
+                        )
             else:
                 positions: dict[str, int] = {}
                 for task in new.tasks:
                     position = positions[task.stage] = positions.get(task.stage, -1) + 1
-                    task_rows.append({"deal_id": deal_id, "stage": task.stage, "title": task.title,
-                                      "position": position, "required": task.required, "done_at": task.done_at})
-            history = new.history if new.history is not None else [
-                NewEvent(row["created_at"], new.event_kind, f"{new.event_kind} in {_label(new.stage)}",
-                         to_stage=new.stage)
-            ]
+                    task_rows.append(
+                        {
+                            "deal_id": deal_id,
+                            "stage": task.stage,
+                            "title": task.title,
+                            "position": position,
+                            "required": task.required,
+                            "done_at": task.done_at,
+                        }
+                    )
+            history = (
+                new.history
+                if new.history is not None
+                else [
+                    NewEvent(
+                        row["created_at"],
+                        new.event_kind,
+                        f"{new.event_kind} in {_label(new.stage)}",
+                        to_stage=new.stage,
+                    )
+                ]
+            )
             for ev in history:
-                event_rows.append({"deal_id": deal_id, "at": ev.at, "author": ev.author or self.author,
-                                   "kind": ev.kind, "detail": ev.detail, "from_stage": ev.from_stage,
-                                   "to_stage": ev.to_stage})
+                event_rows.append(
+                    {
+                        "deal_id": deal_id,
+                        "at": ev.at,
+                        "author": ev.author or self.author,
+                        "kind": ev.kind,
+                        "detail": ev.detail,
+                        "from_stage": ev.from_stage,
+                        "to_stage": ev.to_stage,
+                    }
+                )
         if task_rows:
             conn.execute(insert(Task), task_rows)
         if event_rows:
@@ -641,7 +761,9 @@ class Pipeline:
         )
 
     @contextmanager
-    def _write(self, deal_id: int, version: int | None, *, include_deleted: bool = False) -> Iterator[_Write]:
+    def _write(
+        self, deal_id: int, version: int | None, *, include_deleted: bool = False
+    ) -> Iterator[_Write]:
         """One transaction on one deal: check its version, then bump it and log events."""
         with self._transaction() as session:
             deal = session.get(Deal, deal_id)
@@ -691,36 +813,77 @@ class Pipeline:
             kind = "won" if deal.outcome == WON else "reopened"
             w.event(kind, "won" if kind == "won" else f"reopened ({was})")
 
-    def _copy_templates(self, session: Session, deal_id: int, stages: Sequence[str], now: datetime,
-                        ticked: Sequence[str] = ()) -> None:
+    def _copy_templates(
+        self,
+        session: Session,
+        deal_id: int,
+        stages: Sequence[str],
+        now: datetime,
+        ticked: Sequence[str] = (),
+    ) -> None:
         """Give the deal each stage's template checklist the first time it gets there.
 
         The tasks of `ticked` stages arrive done (a deal created past those stages).
         """
-        have = set(session.exec(
-            select(Task.stage).where(Task.deal_id == deal_id, col(Task.stage).in_(stages)).distinct()
-        ))
+        have = set(
+            session.exec(
+                select(Task.stage)
+                .where(Task.deal_id == deal_id, col(Task.stage).in_(stages))
+                .distinct()
+            )
+        )
         missing = [s for s in stages if s not in have]
         if not missing:
             return
         rows = session.exec(
-            select(TemplateTask).where(col(TemplateTask.stage).in_(missing))
+            select(TemplateTask)
+            .where(col(TemplateTask.stage).in_(missing))
             .order_by(col(TemplateTask.position), col(TemplateTask.id))
         )
         for row in rows:
-            session.add(Task(deal_id=deal_id, stage=row.stage, title=row.title, position=row.position,
-                             required=row.required, done_at=now if row.stage in ticked else None))
+            session.add(
+                Task(
+                    deal_id=deal_id,
+                    stage=row.stage,
+                    title=row.title,
+                    position=row.position,
+                    required=row.required,
+                    done_at=now if row.stage in ticked else None,
+                )
+            )
 
-    def _add_event(self, session: Session, deal_id: int, at: datetime, kind: str, detail: str,
-                   from_stage: str | None, to_stage: str | None) -> None:
-        session.add(Event(deal_id=deal_id, at=at, author=self.author, kind=kind, detail=detail,
-                          from_stage=from_stage, to_stage=to_stage))
+    def _add_event(
+        self,
+        session: Session,
+        deal_id: int,
+        at: datetime,
+        kind: str,
+        detail: str,
+        from_stage: str | None,
+        to_stage: str | None,
+    ) -> None:
+        session.add(
+            Event(
+                deal_id=deal_id,
+                at=at,
+                author=self.author,
+                kind=kind,
+                detail=detail,
+                from_stage=from_stage,
+                to_stage=to_stage,
+            )
+        )
 
     def _adjust_totals(self, session: Session, deal: Deal, sign: int) -> None:
         dialect = session.get_bind().dialect.name
         ins: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(StageTotal)
-        stmt = ins.values(stage=deal.stage, outcome=deal.outcome, currency=deal.currency,
-                          count=sign, value=sign * deal.value)
+        stmt = ins.values(
+            stage=deal.stage,
+            outcome=deal.outcome,
+            currency=deal.currency,
+            count=sign,
+            value=sign * deal.value,
+        )
         stmt = stmt.on_conflict_do_update(
             index_elements=["stage", "outcome", "currency"],
             set_={"count": StageTotal.count + sign, "value": StageTotal.value + sign * deal.value},
@@ -730,12 +893,21 @@ class Pipeline:
     def _rebuild_totals(self, session: Session) -> None:
         session.execute(delete(StageTotal))
         grouped = (
-            select(col(Deal.stage), col(Deal.outcome), col(Deal.currency), func.count(),
-                   func.coalesce(func.sum(Deal.value), 0))
+            select(
+                col(Deal.stage),
+                col(Deal.outcome),
+                col(Deal.currency),
+                func.count(),
+                func.coalesce(func.sum(Deal.value), 0),
+            )
             .where(col(Deal.deleted).is_(False))
             .group_by(col(Deal.stage), col(Deal.outcome), col(Deal.currency))
         )
-        session.execute(insert(StageTotal).from_select(["stage", "outcome", "currency", "count", "value"], grouped))
+        session.execute(
+            insert(StageTotal).from_select(
+                ["stage", "outcome", "currency", "count", "value"], grouped
+            )
+        )
 
     def _task(self, session: Session, deal_id: int, task_id: int) -> Task:
         task = session.get(Task, task_id)
@@ -744,15 +916,23 @@ class Pipeline:
         return task
 
     def _gate_tasks(self, session: Session, deal_id: int) -> list[GateTask]:
-        rows = session.exec(select(Task).where(Task.deal_id == deal_id).order_by(col(Task.position)))
+        rows = session.exec(
+            select(Task).where(Task.deal_id == deal_id).order_by(col(Task.position))
+        )
         order = {key: i for i, key in enumerate(domain.STAGE_KEYS)}
-        tasks = [GateTask(t.id or 0, t.stage, t.title, t.done_at is not None, t.required) for t in rows]
+        tasks = [
+            GateTask(t.id or 0, t.stage, t.title, t.done_at is not None, t.required) for t in rows
+        ]
         return sorted(tasks, key=lambda t: order.get(t.stage, 99))
 
     def _match(self, query: str) -> Any:
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return or_(*(func.lower(c).like(pattern.lower(), escape="\\")
-                     for c in (col(Deal.title), col(Deal.company), col(Deal.contact))))
+        return or_(
+            *(
+                func.lower(c).like(pattern.lower(), escape="\\")
+                for c in (col(Deal.title), col(Deal.company), col(Deal.contact))
+            )
+        )
 
     def _board_where(self, stage: str, query: str = "", outcome: str | None = None) -> list[Any]:
         clauses = [col(Deal.deleted).is_(False), col(Deal.stage) == stage]
@@ -785,11 +965,22 @@ class Pipeline:
                 progress[deal_id] = (int(done), int(total))
         return [
             DealCard(
-                id=d.id or 0, title=d.title, company=d.company, contact=d.contact, value=d.value,
-                currency=d.currency, owner=d.owner, stage=d.stage, outcome=d.outcome,
-                lost_reason=d.lost_reason, satisfaction_score=d.satisfaction_score,
-                tasks_done=progress.get(d.id or 0, (0, 0))[0], tasks_total=progress.get(d.id or 0, (0, 0))[1],
-                stage_entered_at=d.stage_entered_at, last_activity_at=d.last_activity_at, version=d.version,
+                id=d.id or 0,
+                title=d.title,
+                company=d.company,
+                contact=d.contact,
+                value=d.value,
+                currency=d.currency,
+                owner=d.owner,
+                stage=d.stage,
+                outcome=d.outcome,
+                lost_reason=d.lost_reason,
+                satisfaction_score=d.satisfaction_score,
+                tasks_done=progress.get(d.id or 0, (0, 0))[0],
+                tasks_total=progress.get(d.id or 0, (0, 0))[1],
+                stage_entered_at=d.stage_entered_at,
+                last_activity_at=d.last_activity_at,
+                version=d.version,
             )
             for d in deals
         ]
@@ -800,32 +991,66 @@ class Pipeline:
     def _details(self, session: Session, deals: list[Deal]) -> list[DealDetail]:
         ids = [d.id for d in deals]
         tasks: dict[int, list[TaskView]] = {}
-        for t in session.exec(select(Task).where(col(Task.deal_id).in_(ids)).order_by(col(Task.position), col(Task.id))):
+        for t in session.exec(
+            select(Task)
+            .where(col(Task.deal_id).in_(ids))
+            .order_by(col(Task.position), col(Task.id))
+        ):
             tasks.setdefault(t.deal_id, []).append(
-                TaskView(t.id or 0, t.deal_id, t.stage, t.title, t.position, t.required, t.done_at))
+                TaskView(t.id or 0, t.deal_id, t.stage, t.title, t.position, t.required, t.done_at)
+            )
         events: dict[int, list[EventView]] = {}
-        for e in session.exec(select(Event).where(col(Event.deal_id).in_(ids)).order_by(col(Event.at), col(Event.id))):
+        for e in session.exec(
+            select(Event).where(col(Event.deal_id).in_(ids)).order_by(col(Event.at), col(Event.id))
+        ):
             events.setdefault(e.deal_id, []).append(
-                EventView(e.id or 0, e.at, e.author, e.kind, e.detail, e.from_stage, e.to_stage))
+                EventView(e.id or 0, e.at, e.author, e.kind, e.detail, e.from_stage, e.to_stage)
+            )
         order = {key: i for i, key in enumerate(domain.STAGE_KEYS)}
         now = self.now()
         out = []
         for d in deals:
             history = tuple(events.get(d.id or 0, ()))
-            moves = [(e.at, e.to_stage) for e in history if e.to_stage and e.from_stage and e.from_stage != e.to_stage]
-            first = next((e.from_stage for e in history if e.from_stage and e.to_stage), d.stage) if moves else d.stage
-            created_stage = next((e.to_stage for e in history if e.kind in ("created", "imported") and e.to_stage), first)
-            out.append(DealDetail(
-                **{name: getattr(d, name) for name in domain.FIELD_NAMES},
-                id=d.id or 0, stage=d.stage, outcome=d.outcome, lost_reason=d.lost_reason,
-                satisfaction_score=d.satisfaction_score, satisfaction_verdict=d.satisfaction_verdict,
-                satisfaction_comment=d.satisfaction_comment, created_at=d.created_at, updated_at=d.updated_at,
-                stage_entered_at=d.stage_entered_at, last_activity_at=d.last_activity_at, deleted=d.deleted,
-                version=d.version,
-                tasks=tuple(sorted(tasks.get(d.id or 0, ()), key=lambda t: (order.get(t.stage, 99), t.position, t.id))),
-                history=history,
-                time_in_stage=domain.time_in_stages(moves, d.created_at, created_stage, now),  # type: ignore[arg-type]
-            ))
+            moves = [
+                (e.at, e.to_stage)
+                for e in history
+                if e.to_stage and e.from_stage and e.from_stage != e.to_stage
+            ]
+            first = (
+                next((e.from_stage for e in history if e.from_stage and e.to_stage), d.stage)
+                if moves
+                else d.stage
+            )
+            created_stage = next(
+                (e.to_stage for e in history if e.kind in ("created", "imported") and e.to_stage),
+                first,
+            )
+            out.append(
+                DealDetail(
+                    **{name: getattr(d, name) for name in domain.FIELD_NAMES},
+                    id=d.id or 0,
+                    stage=d.stage,
+                    outcome=d.outcome,
+                    lost_reason=d.lost_reason,
+                    satisfaction_score=d.satisfaction_score,
+                    satisfaction_verdict=d.satisfaction_verdict,
+                    satisfaction_comment=d.satisfaction_comment,
+                    created_at=d.created_at,
+                    updated_at=d.updated_at,
+                    stage_entered_at=d.stage_entered_at,
+                    last_activity_at=d.last_activity_at,
+                    deleted=d.deleted,
+                    version=d.version,
+                    tasks=tuple(
+                        sorted(
+                            tasks.get(d.id or 0, ()),
+                            key=lambda t: (order.get(t.stage, 99), t.position, t.id),
+                        )
+                    ),
+                    history=history,
+                    time_in_stage=domain.time_in_stages(moves, d.created_at, created_stage, now),  # type: ignore[arg-type]
+                )
+            )
         return out
 
 
@@ -846,8 +1071,12 @@ def summarise(rows: Iterable[Sequence[Any]]) -> dict[str, StageSummary]:
         key: StageSummary(
             stage=key,
             count=counts[key],
-            totals=tuple(sorted((MoneyTotal(c, v, w) for c, (v, w) in money[key].items()),
-                                key=lambda m: (-m.value, m.currency))),
+            totals=tuple(
+                sorted(
+                    (MoneyTotal(c, v, w) for c, (v, w) in money[key].items()),
+                    key=lambda m: (-m.value, m.currency),
+                )
+            ),
             won=outcomes.get((key, WON), 0),
             lost=outcomes.get((key, LOST), 0),
         )
@@ -857,5 +1086,3 @@ def summarise(rows: Iterable[Sequence[Any]]) -> dict[str, StageSummary]:
 
 def _label(stage: str) -> str:
     return domain.STAGE_BY_KEY[stage].label if stage in domain.STAGE_BY_KEY else stage
-
-
