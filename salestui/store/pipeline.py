@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -204,7 +205,7 @@ class Pipeline:
                 .select_from(Deal)
                 .where(*self._board_where(deal.stage, query), before)
             )
-            return int(session.exec(stmt).one())  # type: ignore[call-overload]
+            return int(session.exec(stmt).one())
 
     def count(self, stage: str | None = None, outcome: str | None = None, query: str = "") -> int:
         stmt = select(func.count()).select_from(Deal).where(col(Deal.deleted).is_(False))
@@ -215,13 +216,13 @@ class Pipeline:
         if query:
             stmt = stmt.where(self._match(query))
         with self._read() as session:
-            return int(session.exec(stmt).one())  # type: ignore[call-overload]
+            return int(session.exec(stmt).one())
 
     def summaries(self, query: str = "") -> dict[str, StageSummary]:
         """Every column's header figures, from the running totals (or SQL when filtering)."""
         if query:
             stmt: Any = (
-                select(
+                sa_select(
                     col(Deal.stage),
                     col(Deal.outcome),
                     col(Deal.currency),
@@ -232,7 +233,7 @@ class Pipeline:
                 .group_by(col(Deal.stage), col(Deal.outcome), col(Deal.currency))
             )
         else:
-            stmt = select(
+            stmt = sa_select(
                 col(StageTotal.stage),
                 col(StageTotal.outcome),
                 col(StageTotal.currency),
@@ -505,7 +506,7 @@ class Pipeline:
     ) -> DealDetail:
         with self._write(deal_id, version) as w:
             task = self._task(w.session, deal_id, task_id)
-            if task.done_at is not None and done or task.done_at is None and not done:
+            if (task.done_at is not None) == done:
                 return self._detail(w.session, w.deal)
             task.done_at = w.now if done else None
             w.event("task_done" if done else "task_undone", task.title)
@@ -771,7 +772,8 @@ class Pipeline:
                 raise NotFound(f"no deal #{deal_id}")
             if version is not None and deal.version != version:
                 raise ConflictError(
-                    f"deal #{deal_id} was changed elsewhere (version {deal.version}, you had {version})"
+                    f"deal #{deal_id} was changed elsewhere"
+                    f" (version {deal.version}, you had {version})"
                 )
             w = _Write(session, deal, self.now())
             yield w
@@ -893,7 +895,7 @@ class Pipeline:
     def _rebuild_totals(self, session: Session) -> None:
         session.execute(delete(StageTotal))
         grouped = (
-            select(
+            sa_select(
                 col(Deal.stage),
                 col(Deal.outcome),
                 col(Deal.currency),
@@ -1048,7 +1050,7 @@ class Pipeline:
                         )
                     ),
                     history=history,
-                    time_in_stage=domain.time_in_stages(moves, d.created_at, created_stage, now),  # type: ignore[arg-type]
+                    time_in_stage=domain.time_in_stages(moves, d.created_at, created_stage, now),
                 )
             )
         return out

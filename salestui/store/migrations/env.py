@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlmodel import SQLModel
 
 from salestui.store.models import Deal  # noqa: F401  (registers the tables)
-from sqlmodel import SQLModel
 
 connection = context.config.attributes.get("connection")
 if connection is None:
