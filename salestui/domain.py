@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 # ---------------------------------------------------------------------------
@@ -352,7 +352,8 @@ def parse_money(text: str | int | None, currency: str) -> int:
     """Minor units of an amount written in major units, as people write it.
 
     Accepts `48000`, `48,000.50`, `48 000,50 €`, `$1,200`. A single separator followed by
-    exactly three digits is a thousands separator (`1,200` is twelve hundred).
+    exactly three digits is a thousands separator (`1,200` is twelve hundred), except a
+    dot in a currency with three decimals (`1.250` Kuwaiti dinars is one and a quarter).
     """
     digits = MINOR_DIGITS[check_currency(currency)]
     if text is None:
@@ -361,17 +362,16 @@ def parse_money(text: str | int | None, currency: str) -> int:
         amount = Decimal(text)
     else:
         raw = text
-        text = re.sub(r"[\s\u00a0\u202f'\u2019]", "", text)
+        text = re.sub(r"[\s\u00a0\u202f'\u2019]", "", text).replace("\u2212", "-")
         text = re.sub(r"^[^\d\-+.,]+|[^\d.,]+$", "", text)  # symbols or codes around
         if text in ("", "-"):
             if raw.strip():
                 raise ValidationError("value", f"{raw!r} is not an amount")
             return 0
-        text = _normalise_separators(text, raw)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError("value", f"{raw!r} is not an amount") from None
+        text = _normalise_separators(text, raw, digits)
+        if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", text):  # no 1e5, NaN, 1.2.3
+            raise ValidationError("value", f"{raw!r} is not an amount")
+        amount = Decimal(text)
     if amount < 0:
         raise ValidationError("value", "must not be negative")
     minor = amount.scaleb(digits)
@@ -382,7 +382,7 @@ def parse_money(text: str | int | None, currency: str) -> int:
     return int(minor)
 
 
-def _normalise_separators(text: str, raw: str) -> str:
+def _normalise_separators(text: str, raw: str, digits: int) -> str:
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
         # The later one is the decimal separator.
@@ -396,7 +396,7 @@ def _normalise_separators(text: str, raw: str) -> str:
     head, _, tail = text.rpartition(sep)
     if count > 1:
         return text.replace(sep, "")  # 1,000,000 or 1.000.000
-    if len(tail) == 3 and head.lstrip("+-") not in ("", "0"):
+    if len(tail) == 3 and head.lstrip("+-") not in ("", "0") and (sep, digits) != (".", 3):
         return head + tail  # 48,000 or 48.000: grouping
     if len(tail) <= 2 or sep == ".":
         return head + "." + tail
