@@ -379,7 +379,7 @@ class Pipeline:
         """
         domain.stage_index(to_stage)
         reason = domain.check_text("reason", override) if override is not None else None
-        if override is not None and not reason:
+        if reason is not None and not reason.strip():
             raise ValidationError("reason", "an override needs a reason")
         blocked: list[GateTask] = []
         with self._write(deal_id, version) as w:
