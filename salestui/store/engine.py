@@ -54,9 +54,9 @@ def describe(url: str) -> str:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the folder 0700 and the file 0600 before SQLite opens it."""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
+    """Create the folders 0700 and the file 0600 before SQLite opens it."""
+    for folder in reversed([p for p in (path.parent, *path.parent.parents) if not p.exists()]):
+        folder.mkdir(mode=0o700, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
