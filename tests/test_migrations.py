@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from salestui.domain import DomainError
 from salestui.store import engine as engine_module
 from salestui.store import open_pipeline, resolve_url
 from salestui.store.engine import MIGRATIONS, SCHEMA_REVISION, current_revision
@@ -124,3 +125,13 @@ def test_db_option_beats_the_environment_which_beats_the_default(
     assert "secret" not in engine_module.describe(url)
     monkeypatch.setenv("SALESTUI_DB", "~/pipeline.db")
     assert resolve_url(None) == f"sqlite:///{Path('~/pipeline.db').expanduser()}"
+
+
+def test_a_database_from_a_newer_salestui_is_refused_clearly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    pipeline = open_pipeline(url)
+    with pipeline.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(DomainError) as error:
+        open_pipeline(url)
+    assert "'0099'" in str(error.value) and "upgrade salestui" in str(error.value)

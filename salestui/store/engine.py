@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from salestui.domain import DomainError
+
 APP_NAME = "salestui"
 SCHEMA_REVISION = "0001"
 """The newest migration; a database at this revision starts without importing alembic."""
@@ -101,16 +103,24 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision; alembic is imported only when needed."""
-    if current_revision(engine) == SCHEMA_REVISION:
+    revision = current_revision(engine)
+    if revision == SCHEMA_REVISION:
         return
     from alembic import command
     from alembic.config import Config
+    from alembic.util import CommandError
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except CommandError:
+        raise DomainError(
+            f"the database has schema revision {revision!r}, newer than this salestui knows"
+            f" ({SCHEMA_REVISION}); upgrade salestui"
+        ) from None
 
 
 def open_engine(url: str) -> Engine:
