@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Final
 
 # ---------------------------------------------------------------------------
@@ -374,7 +374,8 @@ def parse_money(text: str | int | None, currency: str) -> int:
         amount = Decimal(text)
     if amount < 0:
         raise ValidationError("value", "must not be negative")
-    minor = amount.scaleb(digits)
+    with localcontext(prec=len(amount.as_tuple().digits) + 1):  # exact: never rounds
+        minor = amount.scaleb(digits)
     if minor != minor.to_integral_value():
         raise ValidationError("value", f"has more than {digits} decimal places for {currency}")
     if minor > MAX_MINOR:

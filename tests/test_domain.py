@@ -142,6 +142,7 @@ def test_parse_money(text: str | int | None, currency: str, minor: int) -> None:
         ("1e5", "EUR", "not an amount"),
         ("NaN", "EUR", "not an amount"),
         ("1.2345", "EUR", "decimal places"),
+        ("1.00000000000000000000000000001", "EUR", "decimal places"),  # beyond 28 digits
         ("12.5", "JPY", "decimal places"),
         ("1.2345", "KWD", "decimal places"),
         ("1,2345", "EUR", "ambiguous"),
