@@ -38,8 +38,10 @@ class Group(click.Group):
             click.echo(f"salestui: blocked by the stage gate: {blocked}", err=True)
             for task in blocked.open_tasks:
                 label = domain.STAGE_BY_KEY[task.stage].label
-                click.echo(f"  [ ] #{task.id} {label}: {task.title}", err=True)
-            click.echo("  tick them (salestui task done ID TASK_ID) or pass --override REASON", err=True)
+                click.echo(f"  [ ] #{task.id} {label}: {_one_line(task.title)}", err=True)
+            click.echo(
+                "  tick them (salestui task done ID TASK_ID) or pass --override REASON", err=True
+            )
             sys.exit(EXIT_GATE)
         except domain.DomainError as error:
             fail(str(error))
@@ -72,7 +74,11 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(cls=Group, invoke_without_command=True)
-@click.option("--db", metavar="PATH_OR_URL", help="Database file or URL (default: $SALESTUI_DB, else the data dir).")
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    help="Database file or URL (default: $SALESTUI_DB, else the data dir).",
+)
 @click.version_option(package_name="salestui")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -98,7 +104,9 @@ def demo(ctx: click.Context, reset: bool) -> None:
     url = resolve_url(db) if db else resolve_url(None, demo=True)
     if reset:
         if db:
-            fail("--reset only resets the built-in demo database; it never deletes --db", EXIT_USAGE)
+            fail(
+                "--reset only resets the built-in demo database; it never deletes --db", EXIT_USAGE
+            )
         path = engine_module.default_db(demo=True)
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -130,7 +138,8 @@ def deal() -> None:
 
 
 def stage_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--stage", type=click.Choice(domain.STAGE_KEYS, case_sensitive=False), help=help_text)
+    choice = click.Choice(domain.STAGE_KEYS, case_sensitive=False)
+    return click.option("--stage", type=choice, help=help_text)
 
 
 @deal.command("add")
@@ -146,7 +155,7 @@ def stage_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[...,
 @click.option("--source", default="")
 @stage_option("Stage to start in (default prospect).")
 @pass_context
-def deal_add(obj: Context, title: str, stage: str | None, **fields: str) -> None:
+def deal_add(obj: Context, /, title: str, stage: str | None, **fields: str) -> None:
     """Add a deal and print its id."""
     detail = obj.pipeline.create({"title": title, **fields}, stage=(stage or "prospect").lower())
     click.echo(detail.id)
@@ -201,7 +210,10 @@ def deal_show(obj: Context, deal_id: int, as_json: bool) -> None:
                 click.echo(f"    {box} #{task.id} {_one_line(task.title)}{optional}")
     click.echo("  history:")
     for event in detail.history:
-        click.echo(f"    {event.at:%Y-%m-%d %H:%M}  {event.author}  {event.kind}  {_one_line(event.detail)}")
+        click.echo(
+            f"    {event.at:%Y-%m-%d %H:%M}  {_one_line(event.author)}  {event.kind}"
+            f"  {_one_line(event.detail)}"
+        )
 
 
 @deal.command("move")
@@ -212,7 +224,8 @@ def deal_show(obj: Context, deal_id: int, as_json: bool) -> None:
 def deal_move(obj: Context, deal_id: int, stage: str, override: str | None) -> None:
     """Move a deal to STAGE through the stage gate."""
     detail = obj.pipeline.move(deal_id, domain.find_stage(stage), override=override)
-    click.echo(f"#{detail.id} is now in {domain.STAGE_BY_KEY[detail.stage].label} ({detail.outcome})")
+    label = domain.STAGE_BY_KEY[detail.stage].label
+    click.echo(f"#{detail.id} is now in {label} ({detail.outcome})")
 
 
 @deal.command("lose")
