@@ -343,4 +343,4 @@ def _echo_json_array(items: Iterator[dict[str, Any]]) -> None:
 
 def _one_line(text: str) -> str:
     """User text for a terminal line: control characters and line breaks removed."""
-    return domain.clean_text(text).replace("\n", " ")
+    return domain.clean_text(text, multiline=True).replace("\n", " ").replace("\t", " ")

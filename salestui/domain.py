@@ -230,11 +230,19 @@ LIMITS: Final[Mapping[str, int]] = {
 MULTILINE: Final = frozenset({"notes", "comment", "reason"})
 
 
+ESCAPE_SEQUENCE: Final = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erase
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC: titles, links
+    r"|\x1b[ -/]*[0-~]"  # other escape sequences
+)
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Drop control characters (C0, C1, DEL, and bidi/format controls).
+    """Drop terminal escape sequences and control characters (C0, C1, DEL, bidi/format).
 
     Line feeds and tabs survive in multi-line text; CR LF and lone CR become LF.
     """
+    value = ESCAPE_SEQUENCE.sub("", value)
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     keep = {"\n", "\t"} if multiline else set()

@@ -109,6 +109,17 @@ def test_show_text(db: Path) -> None:
     assert "created" in out
 
 
+def test_text_output_keeps_user_text_on_its_line(db: Path) -> None:
+    deal_id = add(db, "Red \x1b[31malert\x1b[0m", "--company=Acme\u202eevil")
+    cli(db, "deal", "lose", str(deal_id), "--reason", "Competitor\nthey were\tcheaper")
+    out = cli(db, "deal", "show", str(deal_id)).stdout
+    assert f"#{deal_id} Red alert" in out
+    assert "Competitor they were cheaper" in out
+    listed = cli(db, "deal", "list", "--outcome", "lost").stdout
+    assert "Red alert  (Acmeevil)" in listed
+    assert "\x1b" not in out + listed and "\u202e" not in out + listed
+
+
 def test_list_json_is_an_array_of_every_deal(db: Path) -> None:
     before = json.loads(cli(db, "deal", "list", "--json").stdout)
     deal_id = add(db, "Fleet rollout")

@@ -244,7 +244,7 @@ def test_validate_fields_cleans_and_converts() -> None:
             "notes": "line one\r\nline two\x07",
         }
     )
-    assert fields.title == "Fleet[31m rollout"
+    assert fields.title == "Fleet rollout"
     assert fields.value == 4_800_050
     assert fields.currency == "EUR"
     assert fields.close_date == date(2026, 6, 30)
@@ -275,8 +275,12 @@ def test_score_and_verdict() -> None:
     ("raw", "single", "multi"),
     [
         ("a\x00b\x07c\x7fd", "abcd", "abcd"),  # C0 and DEL
-        ("a\x85b\x9bc", "abc", "abc"),  # C1: NEL, CSI
-        ("\x1b[2J\x1b]0;pwned\x07ok", "[2J]0;pwnedok", "[2J]0;pwnedok"),  # ESC sequences
+        ("a\x85b\x9fc", "abc", "abc"),  # C1: NEL, APC
+        ("\x1b[2J\x1b]0;pwned\x07ok", "ok", "ok"),  # CSI and OSC sequences
+        ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link", "link"),  # hyperlink
+        ("\x9b31mred\x1b[0m", "red", "red"),  # C1 CSI
+        ("a\x1bcb\x1b(0c", "abc", "abc"),  # RIS, charset switch
+        ("ok\x1b]no end", "okno end", "okno end"),  # an unfinished OSC eats nothing
         ("abc\u202edcba\u202c", "abcdcba", "abcdcba"),  # bidi override
         ("\u2066x\u2069\u200e\u200f", "x", "x"),  # bidi isolates and marks
         ("a\u2028b\u2029c", "abc", "abc"),  # line and paragraph separators
