@@ -296,6 +296,16 @@ def test_a_directory_as_the_database(tmp_path: Path) -> None:
     one_error_line(cli(tmp_path, "deal", "list", code=1), "database")
 
 
+@pytest.mark.parametrize(
+    "url", ["postgresql://ann:secret@localhost:1/sales", "mysql://ann:secret@localhost:1/x"]
+)
+def test_a_server_url_that_cannot_be_used(url: str) -> None:
+    result = CliRunner().invoke(main, ["--db", url, "deal", "list"])
+    assert result.exit_code == 1
+    assert "secret" not in result.stderr
+    one_error_line(result)
+
+
 def test_a_database_from_a_newer_version(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     from sqlalchemy import text

@@ -67,7 +67,12 @@ def make_engine(url: str) -> Engine:
     """An engine with the pragmas the store relies on; the schema is not touched."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ImportError as error:
+            raise DomainError(
+                f"{describe(url)} needs the Python package {error.name!r}, which is not installed"
+            ) from None
     if parsed.database and parsed.database != ":memory:":
         _prepare_sqlite_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False})
