@@ -53,6 +53,14 @@ def test_create_in_a_later_stage_ticks_the_earlier_checklists(pipeline: Pipeline
     assert not any(t.done for t in deal.tasks_of("discovery"))
 
 
+def test_a_deal_created_in_closed_is_won(pipeline: Pipeline) -> None:
+    deal = add(pipeline, stage="closed", value="100")
+    assert (deal.stage, deal.outcome) == ("closed", domain.WON)
+    assert kinds(deal) == ["created", "won"]
+    assert pipeline.summaries()["closed"].won == 1
+    assert pipeline.record_satisfaction(deal.id, 5, "success").satisfaction_score == 5
+
+
 def test_create_refuses_invalid_fields_and_writes_nothing(pipeline: Pipeline) -> None:
     with pytest.raises(ValidationError):
         add(pipeline, title=" ")
@@ -201,8 +209,6 @@ def test_reaching_closed_through_the_gate_wins(pipeline: Pipeline) -> None:
 @pytest.mark.parametrize("stage", domain.STAGE_KEYS)
 def test_lost_from_any_stage_without_the_gate(pipeline: Pipeline, stage: str) -> None:
     deal = add(pipeline, stage=stage)
-    if stage == "closed":
-        assert deal.outcome == domain.OPEN  # created in Closed: not won through the gate
     lost = pipeline.lose(deal.id, "Competitor\nthey were cheaper", version=deal.version)
     assert (lost.stage, lost.outcome) == ("closed", domain.LOST)
     assert lost.lost_reason == "Competitor\nthey were cheaper"
@@ -215,7 +221,7 @@ def test_lost_from_any_stage_without_the_gate(pipeline: Pipeline, stage: str) ->
         "closed",
     )
     assert len(lost.tasks_of("closed")) == 5
-    assert not any(t.done for t in lost.tasks_of(stage)) or stage != "prospect"
+    assert [t.done for t in lost.tasks_of(stage)] == [t.done for t in deal.tasks_of(stage)]
 
 
 def test_lose_needs_a_reason_and_only_once(pipeline: Pipeline) -> None:

@@ -294,12 +294,16 @@ class Pipeline:
     def create(
         self, fields: Mapping[str, object] | DealFields, stage: str = "prospect"
     ) -> DealDetail:
-        """Add a deal in `stage`, with the checklists of every stage up to it."""
+        """Add a deal in `stage`, with the checklists of every stage up to it.
+
+        A deal added straight into Closed is won: Closed holds only won and lost deals.
+        """
         valid = fields if isinstance(fields, DealFields) else domain.validate_fields(fields)
         domain.stage_index(stage)
+        outcome = WON if stage == CLOSED else OPEN
         with self._transaction() as session:
             now = self.now()
-            deal = self._new_deal_row(NewDeal(valid, stage=stage), now)
+            deal = self._new_deal_row(NewDeal(valid, stage=stage, outcome=outcome), now)
             session.add(deal)
             session.flush()
             assert deal.id is not None
@@ -314,6 +318,8 @@ class Pipeline:
             self._add_event(
                 session, deal.id, now, "created", f"created in {_label(stage)}", None, stage
             )
+            if outcome == WON:
+                self._add_event(session, deal.id, now, "won", "won", None, None)
             self._adjust_totals(session, deal, +1)
             return self._detail(session, deal)
 
