@@ -7,6 +7,7 @@ stage gate blocks a move. Never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -48,6 +49,11 @@ class Group(click.Group):
         except SQLAlchemyError as error:
             detail = str(error.__cause__ or error).splitlines()[0]
             fail(f"database error: {detail}")
+        except BrokenPipeError:
+            # The reader went away (`salestui deal list | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
         except OSError as error:
             fail(str(error))
 

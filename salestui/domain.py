@@ -418,16 +418,40 @@ def major_text(minor: int, currency: str) -> str:
     return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
 
 
+def rescale(minor: int, from_currency: str, to_currency: str) -> int:
+    """The same major amount in another currency's minor units (€100.00 → ¥100)."""
+    shift = MINOR_DIGITS[check_currency(to_currency)] - MINOR_DIGITS.get(from_currency, 2)
+    amount = Decimal(minor).scaleb(shift)
+    if amount != amount.to_integral_value():
+        raise ValidationError("value", f"has more decimal places than {to_currency.upper()} allows")
+    return int(amount)
+
+
+def _compact(major: Decimal) -> str:
+    """`48k`, `1.2M`: one decimal at most, rounding up into the next unit (999,999 → 1M)."""
+    steps = (
+        (Decimal(10**12), "T"),
+        (Decimal(10**9), "B"),
+        (Decimal(10**6), "M"),
+        (Decimal(10**3), "k"),
+    )
+    for index, (step, suffix) in enumerate(steps):
+        if abs(major) >= step:
+            scaled = round(major / step, 1)
+            if abs(scaled) >= 1000 and index > 0:
+                bigger, suffix = steps[index - 1]
+                scaled = round(major / bigger, 1)
+            return f"{scaled:.1f}".removesuffix(".0") + suffix
+    return f"{major:,.0f}"
+
+
 def format_money(minor: int, currency: str, *, compact: bool = False) -> str:
     """`€48,000.50`, or `€48k` when compact."""
     digits = MINOR_DIGITS.get(currency, 2)
     symbol = SYMBOLS.get(currency)
     major = Decimal(minor).scaleb(-digits)
     if compact and abs(major) >= 1000:
-        for step, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
-            if abs(major) >= step:
-                number = f"{major / step:.1f}".removesuffix(".0") + suffix
-                break
+        number = _compact(major)
     elif compact:
         number = f"{major:,.0f}"
     else:

@@ -197,9 +197,9 @@ def test_lose_and_reopen(db: Path) -> None:
     )
     cli(db, "deal", "lose", str(deal_id), "--reason", "again", code=1)
     out = cli(db, "deal", "reopen", str(deal_id))
-    assert "Proposed" in out.stdout
+    assert "Development" in out.stdout  # back where it was lost
     deal = show(db, deal_id)
-    assert (deal["stage"], deal["outcome"]) == ("proposed", "open")
+    assert (deal["stage"], deal["outcome"]) == ("development", "open")
     assert deal["history"][-1]["kind"] == "reopened"
     cli(db, "deal", "lose", str(deal_id), "--reason", "Timing")
     cli(db, "deal", "reopen", str(deal_id), "--stage", "qualified")

@@ -326,3 +326,11 @@ def test_time_in_stages_adds_up_revisits() -> None:
 def test_days_between_never_negative() -> None:
     assert domain.days_between(T0, T0 + timedelta(days=2, hours=23)) == 2
     assert domain.days_between(T0, T0 - timedelta(days=1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("minor", "shown"),
+    [(99_999_900, "€1M"), (4_800_000, "€48k"), (123_456_789, "€1.2M"), (99_995_000_000, "€1B"), (50_000, "€500")],
+)
+def test_compact_money_rounds_into_the_next_unit(minor: int, shown: str) -> None:
+    assert domain.format_money(minor, "EUR", compact=True) == shown

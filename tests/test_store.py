@@ -243,10 +243,26 @@ def test_a_won_deal_can_be_lost(pipeline: Pipeline) -> None:
 def test_reopen_a_lost_deal(pipeline: Pipeline) -> None:
     deal = pipeline.lose(add(pipeline, stage="discovery").id, "Timing")
     reopened = pipeline.reopen(deal.id, version=deal.version)
-    assert (reopened.stage, reopened.outcome, reopened.lost_reason) == ("proposed", "open", "")
+    # Back to the stage it was lost from: reopening skips no gate.
+    assert (reopened.stage, reopened.outcome, reopened.lost_reason) == ("discovery", "open", "")
     assert kinds(reopened)[-2:] == ["moved", "reopened"]
     assert reopened.history[-1].detail == "reopened (lost)"
     assert reopened.version == deal.version + 1
+
+
+def test_reopen_a_won_deal_defaults_to_proposed(pipeline: Pipeline) -> None:
+    won = pipeline.move(add(pipeline, stage="proposed").id, "closed", override="signed early")
+    assert won.outcome == "won"
+    assert pipeline.reopen(won.id).stage == "proposed"
+
+
+def test_editing_the_currency_keeps_the_amount(pipeline: Pipeline) -> None:
+    deal = pipeline.create({"title": "x", "value": "100", "currency": "EUR"})
+    assert pipeline.edit(deal.id, {"currency": "JPY"}).value == 100
+    assert pipeline.edit(deal.id, {"currency": "KWD"}).value == 100_000
+    cents = pipeline.create({"title": "y", "value": "100.50", "currency": "EUR"})
+    with pytest.raises(ValidationError, match="JPY"):
+        pipeline.edit(cents.id, {"currency": "JPY"})
 
 
 def test_reopen_to_a_chosen_stage_and_refusals(pipeline: Pipeline) -> None:

@@ -333,6 +333,11 @@ class Pipeline:
             if unknown:
                 raise ValidationError(sorted(unknown)[0], "is not a deal field")
             merged = {**current, **changes}
+            if "currency" in changes and "value" not in changes:
+                # The same amount in the new currency, not the same minor units.
+                merged["value"] = domain.rescale(
+                    w.deal.value, w.deal.currency, _str(changes["currency"])
+                )
             valid = domain.validate_fields(merged)
             changed = [n for n in domain.FIELD_NAMES if getattr(valid, n) != current[n]]
             if not changed:
@@ -439,15 +444,19 @@ class Pipeline:
     def reopen(
         self, deal_id: int, to_stage: str | None = None, *, version: int | None = None
     ) -> DealDetail:
-        """Move a closed deal back to an open stage (Proposed by default)."""
-        target = to_stage or "proposed"
-        if target == CLOSED:
+        """Move a closed deal back to an open stage.
+
+        By default a lost deal goes back to the stage it was lost from (so reopening
+        skips no gate) and a won deal to Proposed.
+        """
+        if to_stage == CLOSED:
             raise ValidationError("stage", "reopen to a stage before Closed")
-        domain.stage_index(target)
+        if to_stage is not None:
+            domain.stage_index(to_stage)
         with self._write(deal_id, version) as w:
             if w.deal.stage != CLOSED:
                 raise ValidationError("stage", "only a closed deal can be reopened")
-            self._change_stage(w, target)
+            self._change_stage(w, to_stage or self._reopen_stage(w.session, w.deal))
         return self.get(deal_id)
 
     def restore_state(
@@ -917,6 +926,19 @@ class Pipeline:
             )
         )
 
+    def _reopen_stage(self, session: Session, deal: Deal) -> str:
+        """The stage a lost deal was lost from, else Proposed."""
+        if deal.outcome == LOST:
+            lost_from = session.exec(
+                select(Event.from_stage)
+                .where(Event.deal_id == deal.id, Event.kind == "lost")
+                .order_by(col(Event.at).desc(), col(Event.id).desc())
+                .limit(1)
+            ).first()
+            if lost_from and lost_from != CLOSED and lost_from in domain.STAGE_BY_KEY:
+                return lost_from
+        return "proposed"
+
     def _task(self, session: Session, deal_id: int, task_id: int) -> Task:
         task = session.get(Task, task_id)
         if task is None or task.deal_id != deal_id:
@@ -1090,6 +1112,10 @@ def summarise(rows: Iterable[Sequence[Any]]) -> dict[str, StageSummary]:
         )
         for key in domain.STAGE_KEYS
     }
+
+
+def _str(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _label(stage: str) -> str:
