@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -11,23 +12,95 @@ from salestui.domain import CLOSED, LOST, OPEN, WON, DealFields
 from salestui.store.pipeline import NewDeal, NewEvent, NewTask, Pipeline
 
 COMPANIES = (
-    "Acme Robotics", "Borealis Foods", "Cobalt Logistics", "Delta Dental Group", "Evergreen Clinics",
-    "Fjord Maritime", "Granite Insurance", "Helios Solar", "Ionic Labs", "Juniper Hotels",
-    "Kestrel Aviation", "Lumen Optics", "Meridian Bank", "Nimbus Cloud", "Orchard Retail",
-    "Pioneer Mining", "Quartz Media", "Redwood Schools", "Sierra Telecom", "Tundra Outdoor",
-    "Umbra Security", "Vertex Pharma", "Willow Care Homes", "Xenon Motors", "Yarrow Farms",
-    "Zephyr Airlines", "Café Lumière", "Müller & Söhne", "Nordlys AS", "São Paulo Têxtil",
+    "Acme Robotics",
+    "Borealis Foods",
+    "Cobalt Logistics",
+    "Delta Dental Group",
+    "Evergreen Clinics",
+    "Fjord Maritime",
+    "Granite Insurance",
+    "Helios Solar",
+    "Ionic Labs",
+    "Juniper Hotels",
+    "Kestrel Aviation",
+    "Lumen Optics",
+    "Meridian Bank",
+    "Nimbus Cloud",
+    "Orchard Retail",
+    "Pioneer Mining",
+    "Quartz Media",
+    "Redwood Schools",
+    "Sierra Telecom",
+    "Tundra Outdoor",
+    "Umbra Security",
+    "Vertex Pharma",
+    "Willow Care Homes",
+    "Xenon Motors",
+    "Yarrow Farms",
+    "Zephyr Airlines",
+    "Café Lumière",
+    "Müller & Söhne",
+    "Nordlys AS",
+    "São Paulo Têxtil",
 )
 PRODUCTS = (
-    "fleet tracking rollout", "warehouse scanners", "ERP migration", "support contract renewal",
-    "CRM seats", "security audit", "data platform pilot", "point-of-sale upgrade",
-    "training programme", "custom ordering portal", "IoT sensors", "analytics dashboards",
-    "payroll integration", "mobile app", "cold-chain monitoring", "network refresh",
+    "fleet tracking rollout",
+    "warehouse scanners",
+    "ERP migration",
+    "support contract renewal",
+    "CRM seats",
+    "security audit",
+    "data platform pilot",
+    "point-of-sale upgrade",
+    "training programme",
+    "custom ordering portal",
+    "IoT sensors",
+    "analytics dashboards",
+    "payroll integration",
+    "mobile app",
+    "cold-chain monitoring",
+    "network refresh",
 )
-FIRST = ("Alice", "Bruno", "Chloé", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Inès", "Jonas",
-         "Kwame", "Léa", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tomás")
-LAST = ("Martin", "Okafor", "Nakamura", "Dubois", "Schmidt", "García", "Rossi", "Kowalski",
-        "Andersen", "Haddad", "Silva", "Novak", "Laurent", "Fischer", "Moreau", "Ivanova")
+FIRST = (
+    "Alice",
+    "Bruno",
+    "Chloé",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Inès",
+    "Jonas",
+    "Kwame",
+    "Léa",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tomás",
+)
+LAST = (
+    "Martin",
+    "Okafor",
+    "Nakamura",
+    "Dubois",
+    "Schmidt",
+    "García",
+    "Rossi",
+    "Kowalski",
+    "Andersen",
+    "Haddad",
+    "Silva",
+    "Novak",
+    "Laurent",
+    "Fischer",
+    "Moreau",
+    "Ivanova",
+)
 OWNERS = ("sam", "alex", "jordan", "robin")
 SOURCES = ("Referral", "Website", "Trade show", "Cold call", "Partner", "LinkedIn")
 CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP")
@@ -38,14 +111,35 @@ COMMENTS = (
     "Delighted: already referred us to a partner.",
 )
 
+_OPEN_TASKS = {
+    stage.key: tuple(
+        NewTask(stage.key, title, required=t < len(stage.tasks) - 1 or stage.key != "discovery")
+        for t, title in enumerate(stage.tasks)
+    )
+    for stage in domain.STAGES
+}
+"""Each stage's demo checklist, not ticked; frozen, so shared by every deal."""
 
-def demo_deals(now: datetime, count: int = 40, *, closed_share: float = 0.3, seed: int = 7) -> Iterator[NewDeal]:
+
+@functools.cache
+def _tick_offsets(span: timedelta, count: int) -> tuple[timedelta, ...]:
+    """When each of `count` tasks was ticked: spread evenly over the time spent in the stage."""
+    return tuple(span * (t + 1) / (count + 1) for t in range(count))
+
+
+def demo_deals(
+    now: datetime, count: int = 40, *, closed_share: float = 0.3, seed: int = 7
+) -> Iterator[NewDeal]:
     """`count` deals over all six stages: partly done checklists, won, lost, some stale."""
     rng = random.Random(seed)
     open_stages = domain.STAGE_KEYS[:-1]
     for n in range(count):
         closed = rng.random() < closed_share
-        stage = CLOSED if closed else open_stages[n % len(open_stages) if count <= 100 else rng.randrange(5)]
+        stage = (
+            CLOSED
+            if closed
+            else open_stages[n % len(open_stages) if count <= 100 else rng.randrange(5)]
+        )
         outcome = OPEN if not closed else (LOST if rng.random() < 0.35 else WON)
         yield _deal(rng, now, n, stage, outcome)
 
@@ -57,31 +151,47 @@ def _deal(rng: random.Random, now: datetime, n: int, stage: str, outcome: str) -
     reached = domain.stage_index(stage)
     lost_at = rng.randrange(reached + 1) if outcome == LOST else reached
     # Each stage took between 2 and 25 days; some open deals went quiet (stale).
-    quiet = timedelta(days=rng.choice((0, 1, 2, 3, 5, 8, 20, 35))) if outcome == OPEN else timedelta(0)
-    spans = [timedelta(days=rng.randint(2, 25), hours=rng.randint(0, 23)) for _ in range(lost_at + 1)]
+    quiet = (
+        timedelta(days=rng.choice((0, 1, 2, 3, 5, 8, 20, 35))) if outcome == OPEN else timedelta(0)
+    )
+    spans = [
+        timedelta(days=rng.randint(2, 25), hours=rng.randint(0, 23)) for _ in range(lost_at + 1)
+    ]
     entered = now - quiet - spans[-1]
     created = entered - sum(spans[:-1], timedelta())
     tasks: list[NewTask] = []
-    history = [NewEvent(created, "created", f"created in {domain.STAGES[0].label}", to_stage="prospect")]
+    history = [
+        NewEvent(created, "created", f"created in {domain.STAGES[0].label}", to_stage="prospect")
+    ]
     at = created
     path = list(domain.STAGE_KEYS[: lost_at + 1])
     for index, key in enumerate(path):
-        titles = domain.STAGE_BY_KEY[key].tasks
+        checklist = _OPEN_TASKS[key]
         finished = index < len(path) - 1 or (outcome == WON)
-        done_count = len(titles) if finished else rng.randint(0, len(titles) - 1)
-        for t, title in enumerate(titles):
-            done_at = at + spans[min(index, len(spans) - 1)] * (t + 1) / (len(titles) + 1) if t < done_count else None
-            tasks.append(NewTask(key, title, required=t < len(titles) - 1 or key != "discovery", done_at=done_at))
+        done_count = len(checklist) if finished else rng.randint(0, len(checklist) - 1)
+        offsets = _tick_offsets(spans[index], len(checklist))
+        tasks.extend(
+            NewTask(key, task.title, task.required, at + offset)
+            for task, offset in zip(checklist[:done_count], offsets, strict=False)
+        )
+        tasks.extend(checklist[done_count:])
         if index < len(path) - 1:
             at = at + spans[index]
-            history.append(NewEvent(at, "moved", f"{domain.STAGE_BY_KEY[key].label} → "
-                                    f"{domain.STAGE_BY_KEY[path[index + 1]].label}", from_stage=key,
-                                    to_stage=path[index + 1]))
+            history.append(
+                NewEvent(
+                    at,
+                    "moved",
+                    f"{domain.STAGE_BY_KEY[key].label} → "
+                    f"{domain.STAGE_BY_KEY[path[index + 1]].label}",
+                    from_stage=key,
+                    to_stage=path[index + 1],
+                )
+            )
     reason = ""
     if outcome == LOST:
         reason = rng.choice(domain.LOST_REASONS[:-1])
         history.append(NewEvent(entered, "lost", reason, from_stage=path[-1], to_stage=CLOSED))
-        tasks.extend(NewTask(CLOSED, title) for title in domain.STAGE_BY_KEY[CLOSED].tasks)
+        tasks.extend(_OPEN_TASKS[CLOSED])
     elif outcome == WON:
         history.append(NewEvent(entered, "won", "won"))
     score = verdict = None
@@ -90,7 +200,11 @@ def _deal(rng: random.Random, now: datetime, n: int, stage: str, outcome: str) -
         score = rng.randint(3, 5) if rng.random() < 0.8 else rng.randint(1, 2)
         verdict = "success" if score >= 3 else "failure"
         comment = rng.choice(COMMENTS) if score >= 3 else "Delivery problems; at risk of churn."
-        history.append(NewEvent(entered + timedelta(days=1), "satisfaction", f"{score}/5, {verdict}: {comment}"))
+        history.append(
+            NewEvent(
+                entered + timedelta(days=1), "satisfaction", f"{score}/5, {verdict}: {comment}"
+            )
+        )
     last_activity = max(e.at for e in history)
     digits = domain.MINOR_DIGITS[currency]
     value = rng.choice((4, 6, 8, 12, 18, 25, 40, 60, 90, 150)) * 1000 * 10**digits
@@ -99,19 +213,29 @@ def _deal(rng: random.Random, now: datetime, n: int, stage: str, outcome: str) -
         company=company,
         contact=f"{first} {last}",
         email=f"{first.lower()}.{last.lower()}@example.com".encode("ascii", "ignore").decode(),
-        phone=f"+33 1 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        phone="+33 1 " + " ".join(str(rng.randint(10, 99)) for _ in range(4)),
         value=value,
         currency=currency,
         owner=rng.choice(OWNERS),
         close_date=date.fromordinal(now.date().toordinal() + rng.randint(-20, 120)),
         source=rng.choice(SOURCES),
-        notes="" if rng.random() < 0.5 else f"Met {first} at the {rng.choice(SOURCES).lower()} stage.\nBudget owner: CFO.",
+        notes=""
+        if rng.random() < 0.5
+        else f"Met {first} at the {rng.choice(SOURCES).lower()} stage.\nBudget owner: CFO.",
     )
     return NewDeal(
-        fields=fields, stage=stage if outcome != LOST else CLOSED, outcome=outcome, lost_reason=reason,
-        satisfaction_score=score, satisfaction_verdict=verdict, satisfaction_comment=comment,
-        created_at=created, stage_entered_at=entered, last_activity_at=last_activity,
-        tasks=tasks, history=history,
+        fields=fields,
+        stage=stage if outcome != LOST else CLOSED,
+        outcome=outcome,
+        lost_reason=reason,
+        satisfaction_score=score,
+        satisfaction_verdict=verdict,
+        satisfaction_comment=comment,
+        created_at=created,
+        stage_entered_at=entered,
+        last_activity_at=last_activity,
+        tasks=tasks,
+        history=history,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, update
@@ -31,6 +32,7 @@ from salestui.domain import (
     NotFound,
     ValidationError,
 )
+from salestui.store.bulk import BulkWriter, deal_values
 from salestui.store.engine import WRITE
 from salestui.store.models import Deal, Event, StageTotal, Task, TemplateTask
 from salestui.store.views import (
@@ -658,21 +660,20 @@ class Pipeline:
 
     # ------------------------------------------------------------------ bulk
 
-    def bulk_add(self, deals: Iterable[NewDeal], *, chunk: int = 2000) -> int:
-        """Insert many validated deals in one transaction; returns how many."""
+    def bulk_add(self, deals: Iterable[NewDeal], *, chunk: int = 5000) -> int:
+        """Insert many validated deals in one transaction; returns how many.
+
+        `deals` is consumed lazily, `chunk` deals at a time (see `store/bulk.py`).
+        """
         templates = {k: [(t.title, t.required) for t in v] for k, v in self.templates().items()}
         total = 0
         with self._transaction() as session:
-            conn = session.connection()
-            now = self.now()
-            batch: list[NewDeal] = []
-            for new in deals:
-                batch.append(new)
-                if len(batch) >= chunk:
-                    total += self._bulk_chunk(conn, batch, templates, now)
-                    batch = []
-            if batch:
-                total += self._bulk_chunk(conn, batch, templates, now)
+            writer = BulkWriter(
+                session.connection(), author=self.author, templates=templates, now=self.now()
+            )
+            items = iter(deals)
+            while batch := list(islice(items, chunk)):
+                total += writer.add(batch)
             self._rebuild_totals(session)
         return total
 
@@ -680,101 +681,10 @@ class Pipeline:
         with self._transaction() as session:
             self._rebuild_totals(session)
 
-    def _bulk_chunk(
-        self,
-        conn: Any,
-        batch: list[NewDeal],
-        templates: Mapping[str, list[tuple[str, bool]]],
-        now: datetime,
-    ) -> int:
-        rows = [self._new_deal_row(new, now).model_dump(exclude={"id"}) for new in batch]
-        ids = list(
-            conn.execute(
-                insert(Deal).returning(col(Deal.id), sort_by_parameter_order=True), rows
-            ).scalars()
-        )
-        task_rows: list[dict[str, Any]] = []
-        event_rows: list[dict[str, Any]] = []
-        for deal_id, new, row in zip(ids, batch, rows, strict=True):
-            if new.tasks is None:
-                reached = domain.stage_index(new.stage)
-                for index, key in enumerate(domain.STAGE_KEYS[: reached + 1]):
-                    done_at = row["created_at"] if index < reached else None
-                    for position, (title, required) in enumerate(templates.get(key, [])):
-                        task_rows.append(
-                            {
-                                "deal_id": deal_id,
-                                "stage": key,
-                                "title": title,
-                                "position": position,
-                                "required": required,
-                                "done_at": done_at,
-                            }
-                        )
-            else:
-                positions: dict[str, int] = {}
-                for task in new.tasks:
-                    position = positions[task.stage] = positions.get(task.stage, -1) + 1
-                    task_rows.append(
-                        {
-                            "deal_id": deal_id,
-                            "stage": task.stage,
-                            "title": task.title,
-                            "position": position,
-                            "required": task.required,
-                            "done_at": task.done_at,
-                        }
-                    )
-            history = (
-                new.history
-                if new.history is not None
-                else [
-                    NewEvent(
-                        row["created_at"],
-                        new.event_kind,
-                        f"{new.event_kind} in {_label(new.stage)}",
-                        to_stage=new.stage,
-                    )
-                ]
-            )
-            for ev in history:
-                event_rows.append(
-                    {
-                        "deal_id": deal_id,
-                        "at": ev.at,
-                        "author": ev.author or self.author,
-                        "kind": ev.kind,
-                        "detail": ev.detail,
-                        "from_stage": ev.from_stage,
-                        "to_stage": ev.to_stage,
-                    }
-                )
-        if task_rows:
-            conn.execute(insert(Task), task_rows)
-        if event_rows:
-            conn.execute(insert(Event), event_rows)
-        return len(batch)
-
     # ------------------------------------------------------------------ internals
 
     def _new_deal_row(self, new: NewDeal, now: datetime) -> Deal:
-        created = new.created_at or now
-        entered = new.stage_entered_at or created
-        return Deal(
-            **{name: getattr(new.fields, name) for name in domain.FIELD_NAMES},
-            stage=new.stage,
-            outcome=new.outcome,
-            lost_reason=new.lost_reason,
-            satisfaction_score=new.satisfaction_score,
-            satisfaction_verdict=new.satisfaction_verdict,
-            satisfaction_comment=new.satisfaction_comment,
-            created_at=created,
-            updated_at=max(created, entered, new.last_activity_at or entered),
-            stage_entered_at=entered,
-            last_activity_at=new.last_activity_at or entered,
-            deleted=False,
-            version=1,
-        )
+        return Deal(**deal_values(new, now))
 
     @contextmanager
     def _write(
