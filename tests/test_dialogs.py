@@ -93,6 +93,16 @@ async def test_gate_move_enabled_only_when_all_ticked() -> None:
         assert app.results == [GateDecision(tick=(11, 12, 21))]
 
 
+async def test_gate_last_tick_focuses_move() -> None:
+    app = Host(gate())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "down", "space", "down", "space")
+        assert box_title(app) == "Move to Discovery: every task ticked"
+        assert app.screen.query_one("#gate-move", Button).has_focus
+        await pilot.press("enter")
+        assert app.results == [GateDecision(tick=(11, 12, 21))]
+
+
 async def test_gate_move_key_after_ticking_all() -> None:
     app = Host(gate())
     async with app.run_test(size=SIZE) as pilot:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from salestui.domain import (
     ConflictError,
@@ -91,6 +91,7 @@ class DealForm(ModalScreen[DealDetail | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="deal-form-save")
                 yield Button("Cancel", id="deal-form-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#deal-form-error").display = False

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from salestui.domain import (
     STAGE_BY_KEY,
@@ -40,6 +40,8 @@ class GateDecision:
 
 
 def _tasks_open(count: int) -> str:
+    if not count:
+        return "every task ticked"
     return f"{count} task{'s' if count != 1 else ''} still open"
 
 
@@ -76,7 +78,12 @@ class GateDialog(ModalScreen[GateDecision | None]):
                 for stage, tasks in groupby(self._tasks, key=lambda t: t.stage):
                     yield Label(STAGE_BY_KEY[stage].label, classes="gate-stage")
                     for task in tasks:
-                        yield Checkbox(literal(task.title), id=f"gate-task-{task.id}", compact=True)
+                        yield Checkbox(
+                            literal(task.title),
+                            id=f"gate-task-{task.id}",
+                            compact=True,
+                            tooltip=literal(task.title),
+                        )
             with Vertical(id="gate-override"):
                 yield Label("Reason for moving with tasks open (kept in the history)")
                 yield Input(
@@ -89,6 +96,7 @@ class GateDialog(ModalScreen[GateDecision | None]):
                 yield Button("Move", variant="primary", id="gate-move", disabled=True)
                 yield Button("Override…", variant="warning", id="gate-override-button")
                 yield Button("Cancel", id="gate-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#gate-override").display = False
@@ -110,15 +118,21 @@ class GateDialog(ModalScreen[GateDecision | None]):
         left = len(self._tasks) - len(self._ticked)
         box = self.query_one("#gate", Vertical)
         box.border_title = f"Move to {STAGE_BY_KEY[self._to].label}: {_tasks_open(left)}"
-        self.query_one("#gate-move", Button).disabled = left > 0
+        move = self.query_one("#gate-move", Button)
+        if move.disabled and not left:
+            move.disabled = False
+            move.focus()  # the last tick: Enter moves
+        move.disabled = left > 0
+        self.refresh_bindings()
 
     @on(Checkbox.Changed)
     def _ticked_changed(self) -> None:
         self._update()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+S shows dimmed in the footer until every task is ticked."""
         if action == "move":
-            return not self.query_one("#gate-move", Button).disabled
+            return None if self.query_one("#gate-move", Button).disabled else True
         return True
 
     @on(Button.Pressed, "#gate-move")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from salestui.domain import LOST_REASONS, ValidationError, check_text
 from salestui.render import literal
@@ -40,11 +40,12 @@ class LostDialog(ModalScreen[str | None]):
                 for n, reason in enumerate(LOST_REASONS, start=1):
                     yield RadioButton(f"{n} {reason}", id=f"lost-reason-{n - 1}")
             yield Label("Details (needed for Other)")
-            yield Input(placeholder="e.g. chose a cheaper offer", id="lost-details")
+            yield Input(placeholder="e.g. chose a cheaper offer", id="lost-details", compact=True)
             yield Static(id="lost-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Mark lost", variant="error", id="lost-confirm")
                 yield Button("Cancel", id="lost-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#lost-error").display = False
@@ -57,6 +58,7 @@ class LostDialog(ModalScreen[str | None]):
     @on(Input.Changed)
     def _clear_error(self) -> None:
         self.query_one("#lost-error").display = False
+        self.query_one("#lost-details").remove_class("-invalid")
 
     @on(Button.Pressed, "#lost-confirm")
     @on(Input.Submitted, "#lost-details")
@@ -81,6 +83,7 @@ class LostDialog(ModalScreen[str | None]):
         line = self.query_one("#lost-error", Static)
         line.update(literal(message))
         line.display = True
+        culprit.set_class(isinstance(culprit, Input), "-invalid")
         culprit.focus()
 
     @on(Button.Pressed, "#lost-cancel")
