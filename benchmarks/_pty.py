@@ -1,0 +1,202 @@
+"""A program in a real pseudo-terminal, its output timestamped, and a small screen model.
+
+`Terminal` starts a command on a new pty of a given size; a reader thread stamps every
+chunk the program writes with `time.perf_counter()`. `Screen` replays those chunks
+into a grid of characters (cursor moves and text; colours and modes are ignored),
+enough to tell where text landed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import get_character_cell_size
+
+ESCAPE = re.compile(
+    r"\x1b\[([0-9;?<>=:]*)[ -/]*([@-~])"  # CSI: cursor moves, colours, modes
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, clipboard
+    r"|\x1b[()#][0-9A-Za-z]|\x1b[^\[\]]"  # charsets and other two-byte escapes
+)
+
+
+class Screen:
+    """The characters a terminal of `columns` x `rows` would show."""
+
+    def __init__(self, columns: int, rows: int) -> None:
+        self.columns, self.rows = columns, rows
+        self.grid = [[" "] * columns for _ in range(rows)]
+        self.x = self.y = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._pending = ""
+
+    def feed(self, data: bytes) -> None:
+        text = self._pending + self._decoder.decode(data)
+        # An escape sequence cut at the end of a chunk waits for the next one.
+        cut = text.rfind("\x1b")
+        if cut != -1 and not ESCAPE.match(text, cut):
+            text, self._pending = text[:cut], text[cut:]
+        else:
+            self._pending = ""
+        position = 0
+        for match in ESCAPE.finditer(text):
+            self._text(text[position : match.start()])
+            if match.group(2) in ("H", "f"):
+                parts = [int(p) if p.isdigit() else 1 for p in (match.group(1) or "").split(";")]
+                row, column = [*parts, 1, 1][:2]
+                self.y, self.x = min(row, self.rows) - 1, min(column, self.columns) - 1
+            position = match.end()
+        self._text(text[position:])
+
+    def _text(self, text: str) -> None:
+        for char in text:
+            if char == "\r":
+                self.x = 0
+            elif char == "\n":
+                self.y = min(self.y + 1, self.rows - 1)
+            elif char >= " ":
+                width = get_character_cell_size(char)
+                if width and self.x < self.columns:
+                    self.grid[self.y][self.x] = char
+                    if width == 2 and self.x + 1 < self.columns:
+                        self.grid[self.y][self.x + 1] = ""
+                self.x = min(self.x + width, self.columns)
+
+    def lines(self, left: int = 0, right: int | None = None) -> list[str]:
+        """The rows of the screen between two columns."""
+        return ["".join(row[left:right]) for row in self.grid]
+
+    def contains(self, text: str, left: int = 0, right: int | None = None) -> bool:
+        return any(text in line for line in self.lines(left, right))
+
+
+@dataclass(frozen=True)
+class Burst:
+    """What the program wrote after one input: when it stopped, and how much."""
+
+    latency_s: float
+    size: int
+
+
+class Terminal:
+    """`argv` running on a pty of `columns` x `rows` with its output timestamped."""
+
+    def __init__(
+        self, argv: Sequence[str], *, columns: int, rows: int, env: dict[str, str]
+    ) -> None:
+        self.screen = Screen(columns, rows)
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        self.chunks: list[tuple[float, bytes]] = []
+        self._seen = 0
+        self._arrived = threading.Condition()
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 1 << 16)
+            except OSError:  # the program closed its side
+                data = b""
+            stamp = time.perf_counter()
+            with self._arrived:
+                self.chunks.append((stamp, data))  # b"" marks the end
+                self._arrived.notify_all()
+            if not data:
+                return
+
+    def _next(self, deadline: float) -> tuple[float, bytes] | None:
+        """The next chunk not yet fed to the screen, waiting until `deadline` at most."""
+        with self._arrived:
+            while self._seen >= len(self.chunks):
+                left = deadline - time.perf_counter()
+                if left <= 0 or not self._arrived.wait(left):
+                    return None
+            chunk = self.chunks[self._seen]
+            self._seen += 1
+        if not chunk[1]:
+            raise RuntimeError(f"the program exited (status {self.process.poll()})")
+        self.screen.feed(chunk[1])
+        return chunk
+
+    def wait_for(self, ready: Callable[[Screen], bool], timeout: float) -> float:
+        """Seconds from process start until the screen first satisfies `ready`."""
+        deadline = time.perf_counter() + timeout
+        while (chunk := self._next(deadline)) is not None:
+            if ready(self.screen):
+                return chunk[0] - self.started
+        raise TimeoutError("the expected screen did not appear:\n" + "\n".join(self.screen.lines()))
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until the program has written nothing for `quiet` seconds."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self._next(time.perf_counter() + quiet) is None:
+                return
+        raise TimeoutError("the program never went quiet")
+
+    def press(
+        self,
+        key: bytes,
+        *,
+        until: Callable[[Screen], bool] | None = None,
+        quiet: float = 0.05,
+        timeout: float = 5.0,
+    ) -> Burst:
+        """Send `key`; the repaint burst ends `quiet` seconds after the last byte.
+
+        With `until`, the burst goes on at least until the screen satisfies it.
+        """
+        self.settle(quiet)
+        sent = time.perf_counter()
+        os.write(self.master, key)
+        deadline = sent + timeout
+        last, size = sent, 0
+        done = until is None
+        while True:
+            chunk = self._next(deadline if not done else min(deadline, last + quiet))
+            if chunk is None:
+                break
+            last, size = chunk[0], size + len(chunk[1])
+            if not done and until is not None and until(self.screen):
+                done = True
+        if not done or size == 0:
+            raise TimeoutError(f"no repaint after {key!r}:\n" + "\n".join(self.screen.lines()))
+        return Burst(last - sent, size)
+
+    def peak_rss_mb(self) -> float:
+        """The program's peak resident memory (VmHWM) in MiB."""
+        with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM in /proc")
+
+    def close(self, quit_key: bytes | None = None, timeout: float = 5.0) -> None:
+        """Quit with `quit_key` if given, else (or if that fails) terminate the program."""
+        if quit_key is not None and self.process.poll() is None:
+            os.write(self.master, quit_key)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout)
+        self._reader.join(timeout)
+        os.close(self.master)
