@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from salestui.commands import SalesCommands
 from salestui.store import Pipeline
 
 
@@ -13,6 +14,7 @@ class SalesApp(App[None]):
 
     TITLE = "salestui"
     CSS_PATH = "styles.tcss"
+    COMMANDS = App.COMMANDS | {SalesCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),

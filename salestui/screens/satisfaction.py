@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static, TextArea
 
 from salestui.domain import VERDICTS, ConflictError, DomainError
 from salestui.render import literal
@@ -38,32 +38,36 @@ class SatisfactionDialog(ModalScreen[DealDetail | None]):
 
     def compose(self) -> ComposeResult:
         initial = self._initial
-        with Vertical(id="satisfaction") as box:
+        with Vertical(id="satisfaction", classes="dialog") as box:
             box.border_title = "Customer satisfaction"
             yield Static(literal(initial.title, "bold"), classes="satisfaction-deal")
             yield Label("Score (1 poor … 5 excellent)")
             with RadioSet(id="satisfaction-score"):
                 for n in range(1, 6):
-                    yield RadioButton(str(n), value=initial.satisfaction_score == n)
+                    yield RadioButton(
+                        str(n), value=initial.satisfaction_score == n, id=f"score-{n}"
+                    )
             yield Label("Verdict")
             with RadioSet(id="satisfaction-verdict"):
                 for verdict in VERDICTS:
                     yield RadioButton(
-                        verdict.capitalize(), value=initial.satisfaction_verdict == verdict
+                        verdict.capitalize(),
+                        value=initial.satisfaction_verdict == verdict,
+                        id=f"verdict-{verdict}",
                     )
             yield Label("Comment")
             yield TextArea(initial.satisfaction_comment, id="satisfaction-comment", soft_wrap=True)
-            yield Static(id="satisfaction-error")
-            with Horizontal(classes="satisfaction-buttons"):
+            yield Static(id="satisfaction-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="satisfaction-save")
                 yield Button("Cancel", id="satisfaction-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#satisfaction-error", Static).display = False
 
     def action_score(self, score: int) -> None:
-        buttons = list(self.query_one("#satisfaction-score", RadioSet).query(RadioButton))
-        buttons[score - 1].value = True
+        self.query_one(f"#score-{score}", RadioButton).value = True
 
     @on(Button.Pressed, "#satisfaction-save")
     def action_save(self) -> None:

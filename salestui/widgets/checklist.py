@@ -64,8 +64,17 @@ class Checklist(OptionList):
         Binding(
             "asterisk", "edit('required')", "Optional", key_display="*", id="checklist.required"
         ),
-        Binding("shift+up", "edit('up')", "Move up", group=MOVE, id="checklist.up"),
-        Binding("shift+down", "edit('down')", "Move down", group=MOVE, id="checklist.down"),
+        Binding(
+            "shift+up", "edit('up')", "Move up", key_display="⇧↑", group=MOVE, id="checklist.up"
+        ),
+        Binding(
+            "shift+down",
+            "edit('down')",
+            "Move down",
+            key_display="⇧↓",
+            group=MOVE,
+            id="checklist.down",
+        ),
     ]
 
     class Toggled(Message):

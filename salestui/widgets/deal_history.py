@@ -117,7 +117,15 @@ class DealHistory(Static):
         table.add_column("at", style="dim", no_wrap=True)
         table.add_column("who", no_wrap=True, max_width=12, overflow="ellipsis")
         table.add_column("what", ratio=1, overflow="fold")
+        newer: EventView | None = None
         for event in reversed(detail.history):
+            if (
+                event.kind == "notes"
+                and newer
+                and (newer.kind, newer.author) == ("notes", event.author)
+            ):
+                continue  # notes saved while typing: one line per burst, the latest
+            newer = event
             what = event_line(event)
             if event.kind in BOLD_KINDS:
                 colour = getattr(self.app.current_theme, KIND_COLOURS.get(event.kind, ""), None)

@@ -1,0 +1,422 @@
+"""One deal: its fields, the checklist of its stage, notes, history, moves and outcome.
+
+Every write passes the version this screen holds. When the deal changed elsewhere the
+write is refused (ConflictError): the screen says so, reloads the deal, and keeps what
+was typed (the notes stay in their field; dialogs keep their text and apply on a
+second, knowing save).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TextArea
+
+from salestui import domain
+from salestui.domain import ConflictError, DomainError, NotFound
+from salestui.screens.confirm import ConfirmDialog
+from salestui.screens.deal_form import DealForm
+from salestui.screens.gate import move_deal
+from salestui.screens.lost import LostDialog
+from salestui.screens.satisfaction import SatisfactionDialog
+from salestui.store import Pipeline
+from salestui.store.views import DealDetail
+from salestui.widgets.checklist import Checklist
+from salestui.widgets.deal_details import DealDetails, headline
+from salestui.widgets.deal_history import DealHistory
+from salestui.widgets.deal_stages import NextStage, PastStages
+from salestui.widgets.deal_task_input import TaskTitleInput
+
+Write = Callable[[int], DealDetail]
+"""A store write given the version the screen holds."""
+
+NOTES_DEBOUNCE = 1.5
+"""Seconds of quiet typing before the notes are saved."""
+
+STAGE = Binding.Group("Stage", compact=True)
+
+CHANGED_ELSEWHERE = (
+    "This deal was changed elsewhere since you opened it, so nothing was saved. "
+    "It has been reloaded"
+)
+
+
+class DealScreen(Screen[None]):
+    """Everything about one deal; Esc goes back to the board."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="deal.back"),
+        Binding("e", "edit", "Edit", tooltip="Edit the deal's fields", id="deal.edit"),
+        Binding(
+            "less_than_sign",
+            "backward",
+            "Previous stage",
+            key_display="<",
+            group=STAGE,
+            id="deal.backward",
+        ),
+        Binding(
+            "greater_than_sign",
+            "forward",
+            "Next stage",
+            key_display=">",
+            group=STAGE,
+            id="deal.forward",
+        ),
+        Binding("l", "lose", "Lost", tooltip="Close the deal as lost", id="deal.lose"),
+        Binding("o", "reopen", "Reopen", tooltip="Reopen the closed deal", id="deal.reopen"),
+        Binding("s", "satisfaction", "Satisfaction", id="deal.satisfaction"),
+        Binding("n", "notes", "Notes", tooltip="Write in the notes", id="deal.notes"),
+    ]
+
+    def __init__(self, pipeline: Pipeline, deal_id: int) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.deal_id = deal_id
+        self.detail = pipeline.get(deal_id)
+        self._templates = pipeline.templates()
+        self._notes_saved = self.detail.notes
+        """The notes as the store holds them at the version this screen holds."""
+        self._notes_timer: Timer | None = None
+        self._notes = TextArea(self.detail.notes, id="deal-notes", soft_wrap=True)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="deal-head")
+        with Horizontal(id="deal-body"):
+            with VerticalScroll(id="deal-left", can_focus=False):
+                yield Checklist(id="deal-checklist")
+                yield TaskTitleInput(id="deal-task-input")
+                yield NextStage(id="deal-next")
+                yield PastStages(id="deal-past")
+            with VerticalScroll(id="deal-right", can_focus=False):
+                yield DealDetails(id="deal-details")
+                yield self._notes
+                yield DealHistory(id="deal-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#deal-details").border_title = "Details (e edits)"
+        self.query_one("#deal-notes").border_title = "Notes"
+        self.query_one("#deal-history").border_title = "History"
+        self._show(self.detail)
+        self.query_one(Checklist).focus()
+
+    def _show(self, detail: DealDetail, *, select: int | None = None) -> None:
+        """Draw `detail` everywhere; unsaved notes stay in their field."""
+        if detail.notes != self._notes_saved:
+            if self._notes.text == self._notes_saved:
+                self._notes.load_text(detail.notes)
+            else:
+                self.notify(
+                    "The notes were changed elsewhere too. Your text stays in the field; "
+                    "saving it (type on, or press Esc) replaces theirs.",
+                    title="Notes changed elsewhere",
+                    severity="warning",
+                    timeout=10,
+                )
+            self._notes_saved = detail.notes
+        self.detail = detail
+        stage = domain.STAGE_BY_KEY[detail.stage]
+        self.sub_title = f"Deal #{detail.id}"
+        self.query_one("#deal-head", Static).update(
+            headline(detail, stale=self.pipeline.is_stale(detail))
+        )
+        tasks = detail.tasks_of(detail.stage)
+        checklist = self.query_one(Checklist)
+        checklist.show(tasks, select=select)
+        checklist.border_title = f"{stage.label} checklist"
+        checklist.border_subtitle = f"{sum(t.done for t in tasks)}/{len(tasks)}"
+        self.query_one(DealDetails).show(detail)
+        self.query_one(NextStage).show(detail, self._templates)
+        self.query_one(PastStages).show(detail)
+        self.query_one(DealHistory).show(detail, self.pipeline.now())
+        self.refresh_bindings()
+
+    def _reload(self) -> None:
+        """Read the deal again (after a conflict, or when a dialog gave nothing back)."""
+        try:
+            self._show(self.pipeline.get(self.deal_id))
+        except NotFound:
+            self.notify("This deal no longer exists.", severity="error")
+            self.dismiss(None)
+
+    # ------------------------------------------------------------------ writes
+
+    def _apply(self, write: Write, *, select: int | None = None) -> str | None:
+        """Run `write` with the held version; None when it worked, else a message for people.
+
+        On a conflict the deal is reloaded, so a second attempt applies knowingly.
+        """
+        try:
+            fresh = write(self.detail.version)
+        except ConflictError:
+            self._reload()
+            return CHANGED_ELSEWHERE
+        except NotFound as error:
+            self._reload()
+            return str(error)
+        except DomainError as error:
+            return str(error)
+        self._show(fresh, select=select)
+        return None
+
+    def _run(self, write: Write, *, select: int | None = None) -> bool:
+        """`_apply`, telling the user when it did not work."""
+        problem = self._apply(write, select=select)
+        if problem is not None:
+            self.notify(f"{problem}.", title="Not saved", severity="warning", timeout=8)
+        return problem is None
+
+    def _run_or_confirm(self, write: Write, question: str) -> None:
+        """`_apply`; after a conflict, show the fresh deal and ask before applying again."""
+        problem = self._apply(write)
+        if problem == CHANGED_ELSEWHERE and self.is_attached:
+
+            def again(yes: bool | None) -> None:
+                if yes:
+                    self._run(write)
+
+            self.app.push_screen(ConfirmDialog(f"{CHANGED_ELSEWHERE}. {question}"), again)
+        elif problem is not None:
+            self.notify(f"{problem}.", title="Not saved", severity="warning", timeout=8)
+
+    # ------------------------------------------------------------------ checklist
+
+    @on(Checklist.Toggled, "#deal-checklist")
+    def _toggle(self, event: Checklist.Toggled) -> None:
+        task_id = event.item_id
+        self._run(
+            lambda v: self.pipeline.toggle_task(self.deal_id, task_id, version=v), select=task_id
+        )
+
+    @on(Checklist.Edit, "#deal-checklist")
+    def _edit_task(self, event: Checklist.Edit) -> None:
+        task = next((t for t in self.detail.tasks if t.id == event.item_id), None)
+        field = self.query_one(TaskTitleInput)
+        if event.action == "add":
+            field.open()
+        elif task is None:
+            return
+        elif event.action == "rename":
+            field.open(task.title, task.id)
+        elif event.action == "required":
+            self._run(
+                lambda v: self.pipeline.set_task_required(
+                    self.deal_id, task.id, not task.required, version=v
+                ),
+                select=task.id,
+            )
+        elif event.action in ("up", "down"):
+            delta = -1 if event.action == "up" else 1
+            self._run(
+                lambda v: self.pipeline.move_task(self.deal_id, task.id, delta, version=v),
+                select=task.id,
+            )
+        elif event.action == "delete":
+            self._flush_notes()
+
+            def delete(yes: bool | None) -> None:
+                if yes:
+                    self._run(lambda v: self.pipeline.delete_task(self.deal_id, task.id, version=v))
+
+            self.app.push_screen(ConfirmDialog(f"Delete the task “{task.title}”?"), delete)
+
+    @on(TaskTitleInput.Submitted)
+    def _save_task_title(self, event: TaskTitleInput.Submitted) -> None:
+        title, task_id = event.title, event.task_id
+        before = {t.id for t in self.detail.tasks}
+        if task_id is None:
+            problem = self._apply(lambda v: self.pipeline.add_task(self.deal_id, title, version=v))
+        else:
+            problem = self._apply(
+                lambda v: self.pipeline.rename_task(self.deal_id, task_id, title, version=v),
+                select=task_id,
+            )
+        if problem == CHANGED_ELSEWHERE:
+            problem += "; press Enter to save your text anyway"
+        if problem is not None:
+            event.field.error(f"{problem}.")
+            return
+        added = [t.id for t in self.detail.tasks_of(self.detail.stage) if t.id not in before]
+        event.field.close()
+        if added:
+            self.query_one(Checklist).show(
+                self.detail.tasks_of(self.detail.stage), select=added[-1]
+            )
+
+    @on(TaskTitleInput.Closed)
+    def _task_title_closed(self) -> None:
+        self.query_one(Checklist).focus()
+
+    # ------------------------------------------------------------------ notes
+
+    @on(TextArea.Changed, "#deal-notes")
+    def _notes_changed(self) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_DEBOUNCE, self._flush_notes)
+
+    def _flush_notes(self) -> bool:
+        """Save the notes if they changed; False when they could not be saved.
+
+        On a conflict where nobody else touched the notes, they are saved on the fresh
+        version at once; when the notes changed elsewhere too, ours stay in the field
+        (the user is told) and the next save replaces theirs knowingly.
+        """
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        text, base = self._notes.text, self._notes_saved
+        if text == base:
+            return True
+
+        def save(version: int) -> DealDetail:
+            saved = self.pipeline.set_notes(self.deal_id, text, version=version)
+            self._notes_saved = text
+            return saved
+
+        problem = self._apply(save)
+        if problem == CHANGED_ELSEWHERE and self.detail.notes == base:
+            problem = self._apply(save)
+            if problem is None:
+                self.notify(
+                    "This deal was changed elsewhere; it was reloaded and your notes saved on it.",
+                    title="Changed elsewhere",
+                    timeout=8,
+                )
+        if problem is not None and problem != CHANGED_ELSEWHERE:
+            self.notify(f"Notes not saved: {problem}.", severity="error", timeout=10)
+        return problem is None
+
+    def action_notes(self) -> None:
+        self._notes.focus()
+
+    def on_unmount(self) -> None:
+        """The app is quitting: keep every character of the notes, on the freshest version."""
+        text = self._notes.text
+        if text == self._notes_saved:
+            return
+        try:
+            try:
+                self.pipeline.set_notes(self.deal_id, text, version=self.detail.version)
+            except ConflictError:
+                fresh = self.pipeline.get(self.deal_id)
+                self.pipeline.set_notes(self.deal_id, text, version=fresh.version)
+        except DomainError as error:
+            self.app.log.error(f"notes of deal #{self.deal_id} not saved: {error}")
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        detail = self.detail
+        closed = detail.stage == domain.CLOSED
+        if action == "forward":
+            return not closed and detail.outcome == domain.OPEN
+        if action == "backward":
+            return not closed and domain.stage_index(detail.stage) > 0
+        if action == "lose":
+            return detail.outcome == domain.OPEN
+        if action == "reopen":
+            return closed
+        if action == "satisfaction":
+            return closed and detail.outcome == domain.WON
+        return True
+
+    def action_back(self) -> None:
+        if self._flush_notes():
+            self.dismiss(None)
+
+    def action_edit(self) -> None:
+        self._flush_notes()
+        held = [self.detail.version]
+
+        def save(raw: dict[str, str]) -> DealDetail:
+            try:
+                saved = self.pipeline.edit(self.deal_id, raw, version=held[0])
+            except ConflictError:
+                self._reload()
+                held[0] = self.detail.version
+                raise
+            held[0] = saved.version
+            return saved
+
+        def done(saved: DealDetail | None) -> None:
+            self._reload()
+
+        self.app.push_screen(DealForm(save, initial=self.detail, heading="Edit deal"), done)
+
+    @on(DealDetails.EditRequested)
+    def _details_clicked(self) -> None:
+        self.action_edit()
+
+    def _move(self, to_stage: str) -> None:
+        self._flush_notes()
+
+        def done(moved: DealDetail | None) -> None:
+            if moved is None:
+                self._reload()
+            else:
+                self._show(moved)
+
+        move_deal(self, self.pipeline, self.deal_id, self.detail.version, to_stage, done)
+
+    def action_forward(self) -> None:
+        self._move(domain.STAGE_KEYS[domain.stage_index(self.detail.stage) + 1])
+
+    def action_backward(self) -> None:
+        self._move(domain.STAGE_KEYS[domain.stage_index(self.detail.stage) - 1])
+
+    def action_lose(self) -> None:
+        self._flush_notes()
+
+        def lose(reason: str | None) -> None:
+            if reason:
+                self._run_or_confirm(
+                    lambda v: self.pipeline.lose(self.deal_id, reason, version=v),
+                    "Mark it lost anyway, with the reason you gave?",
+                )
+
+        self.app.push_screen(LostDialog(self.detail.title), lose)
+
+    def action_reopen(self) -> None:
+        """Reopen the closed deal: a lost one where it was lost, a won one in Proposed."""
+        self._flush_notes()
+
+        def reopen(yes: bool | None) -> None:
+            if yes:
+                self._run_or_confirm(
+                    lambda v: self.pipeline.reopen(self.deal_id, version=v), "Reopen it anyway?"
+                )
+
+        self.app.push_screen(ConfirmDialog("Reopen this closed deal?"), reopen)
+
+    def action_satisfaction(self) -> None:
+        self._flush_notes()
+        held = [self.detail.version]
+
+        def save(score: int, verdict: str, comment: str) -> DealDetail:
+            try:
+                saved = self.pipeline.record_satisfaction(
+                    self.deal_id, score, verdict, comment, version=held[0]
+                )
+            except ConflictError:
+                self._reload()
+                held[0] = self.detail.version
+                raise
+            return saved
+
+        def done(saved: DealDetail | None) -> None:
+            if saved is not None:
+                self._show(saved)
+
+        self.app.push_screen(SatisfactionDialog(save, self.detail), done)
