@@ -332,6 +332,7 @@ async def test_forward_through_the_gate_ticking_the_open_tasks(pipeline: Pipelin
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_deal(app, pilot, deal.id)
         await pilot.press("space")  # one of three done
+        assert screen.query_one(Checklist).highlighted == 0
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert type(app.screen).__name__ == "GateDialog"
@@ -341,7 +342,9 @@ async def test_forward_through_the_gate_ticking_the_open_tasks(pipeline: Pipelin
         detail = pipeline.get(deal.id)
         assert detail.stage == "qualified"
         assert all(t.done for t in detail.tasks_of("prospect"))
-        assert screen.query_one(Checklist).border_title == "Qualified checklist"
+        checklist = screen.query_one(Checklist)
+        assert checklist.border_title == "Qualified checklist"
+        assert checklist.highlighted == 0  # a new stage starts on its first open task
         assert "backward" in actions(screen)
         await pilot.press("less_than_sign")  # back: no gate
         await pilot.pause()

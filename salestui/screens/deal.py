@@ -8,7 +8,7 @@ second, knowing save).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,7 +26,7 @@ from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
 from salestui.screens.satisfaction import SatisfactionDialog
 from salestui.store import Pipeline
-from salestui.store.views import DealDetail
+from salestui.store.views import DealDetail, TaskView
 from salestui.widgets.checklist import Checklist
 from salestui.widgets.deal_details import DealDetails, headline
 from salestui.widgets.deal_history import DealHistory
@@ -45,6 +45,11 @@ CHANGED_ELSEWHERE = (
     "This deal was changed elsewhere since you opened it, so nothing was saved. "
     "It has been reloaded"
 )
+
+
+def first_open(tasks: Sequence[TaskView]) -> int | None:
+    """Id of the first task not done yet (else the first task): where the cursor starts."""
+    return next((t.id for t in tasks if not t.done), tasks[0].id if tasks else None)
 
 
 class DealScreen(Screen[None]):
@@ -108,7 +113,7 @@ class DealScreen(Screen[None]):
         self.query_one("#deal-details").border_title = "Details (e edits)"
         self.query_one("#deal-notes").border_title = "Notes"
         self.query_one("#deal-history").border_title = "History"
-        self._show(self.detail)
+        self._show(self.detail, select=first_open(self.detail.tasks_of(self.detail.stage)))
         self.query_one(Checklist).focus()
 
     def _show(self, detail: DealDetail, *, select: int | None = None) -> None:
@@ -125,13 +130,15 @@ class DealScreen(Screen[None]):
                     timeout=10,
                 )
             self._notes_saved = detail.notes
+        tasks = detail.tasks_of(detail.stage)
+        if detail.stage != self.detail.stage and select is None:
+            select = first_open(tasks)  # a new stage: start on its first open task
         self.detail = detail
         stage = domain.STAGE_BY_KEY[detail.stage]
         self.sub_title = f"Deal #{detail.id}"
         self.query_one("#deal-head", Static).update(
             headline(detail, stale=self.pipeline.is_stale(detail))
         )
-        tasks = detail.tasks_of(detail.stage)
         checklist = self.query_one(Checklist)
         checklist.show(tasks, select=select)
         checklist.border_title = f"{stage.label} checklist"

@@ -32,7 +32,7 @@ KIND_LABELS: Mapping[str, str] = {
     "task_optional": "Made optional",
     "task_required": "Made required",
     "edited": "Edited",
-    "notes": "Notes",
+    "notes": "Notes edited",
     "deleted": "Deleted",
     "restored": "Restored",
     "undo": "Undone",
@@ -98,8 +98,9 @@ def stage_times(detail: DealDetail) -> Text:
 
 def event_line(event: EventView) -> Text:
     """What happened, with the user text of the event shown literally."""
-    line = Text(KIND_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize()), end="")
-    if event.detail and event.detail != event.kind:
+    label = KIND_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())
+    line = Text(label, end="")
+    if event.detail and event.detail.casefold() not in (event.kind, label.casefold()):
         line.append("  ")
         line.append_text(literal(event.detail, multiline=True))
     return line
