@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 
 from rich.console import Console
-from textual.widgets import Static, TextArea
+from textual.widgets import Collapsible, Static, TextArea
 
 from salestui.app import SalesApp
 from salestui.domain import CLOSED, LOST, WON
@@ -447,3 +447,20 @@ async def test_edit_form_conflict_keeps_the_typing_and_saves_on_the_second_try(
         await pilot.pause()
         assert app.screen is screen
     assert pipeline.get(deal.id).owner == "sam"
+
+
+async def test_past_stages_are_collapsed_with_done_state_and_dates(pipeline: Pipeline) -> None:
+    deal = new_deal(pipeline, stage="discovery")  # Prospect and Qualified done on creation
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_deal(app, pilot, deal.id)
+        prospect = screen.query_one("#past-prospect", Collapsible)
+        assert prospect.display and prospect.collapsed
+        assert prospect.title.startswith("Prospect  3/3 done")
+        assert not screen.query_one("#past-discovery", Collapsible).display  # the current one
+        await pilot.click("#past-prospect CollapsibleTitle")
+        await pilot.pause()
+        assert not prospect.collapsed
+        lines = shown_text(prospect.query_one(".past-tasks", Static))
+        assert lines.count("[x]") == 3 and "2026-03-02" in lines
+        assert "Development" in str(screen.query_one("#deal-next", Static).border_title)
