@@ -464,3 +464,17 @@ async def test_past_stages_are_collapsed_with_done_state_and_dates(pipeline: Pip
         lines = shown_text(prospect.query_one(".past-tasks", Static))
         assert lines.count("[x]") == 3 and "2026-03-02" in lines
         assert "Development" in str(screen.query_one("#deal-next", Static).border_title)
+
+
+async def test_deal_deleted_elsewhere_closes_the_screen(
+    pipeline: Pipeline, make_pipeline: Callable[..., Pipeline]
+) -> None:
+    deal = new_deal(pipeline)
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_deal(app, pilot, deal.id)
+        make_pipeline().delete(deal.id)
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen is not screen
+        assert "deleted elsewhere" in notices(app)

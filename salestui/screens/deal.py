@@ -154,8 +154,9 @@ class DealScreen(Screen[None]):
         try:
             self._show(self.pipeline.get(self.deal_id))
         except NotFound:
-            self.notify("This deal no longer exists.", severity="error")
-            self.dismiss(None)
+            self.notify("This deal was deleted elsewhere.", title="Deleted", severity="error")
+            if self.is_current:
+                self.dismiss(None)
 
     # ------------------------------------------------------------------ writes
 
