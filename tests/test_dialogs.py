@@ -189,12 +189,26 @@ async def test_move_deal_ticks_through_the_gate(pipeline: Pipeline) -> None:
         await pilot.pause()
         assert isinstance(app.screen, GateDialog)
         assert box_title(app) == "Move to Qualified: 3 tasks still open"
+        assert str(app.screen.query_one("#gate-deal", Static).render()) == TRICKY
         await tick_all(pilot)
         await pilot.click("#gate-move")
         await pilot.pause()
     [moved] = app.results
     assert moved is not None and moved.stage == "qualified"
     assert all(t.done for t in pipeline.get(deal.id).tasks_of("prospect"))
+
+
+async def test_move_deal_into_closed_through_the_gate_wins(pipeline: Pipeline) -> None:
+    deal = pipeline.create({"title": "Almost there"}, stage="proposed")
+    app = Mover(pipeline, deal.id, deal.version, "closed")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert box_title(app) == "Move to Closed: 5 tasks still open"
+        await tick_all(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [moved] = app.results
+    assert moved is not None and (moved.stage, moved.outcome) == ("closed", "won")
 
 
 async def test_move_deal_without_open_tasks_moves_at_once(pipeline: Pipeline) -> None:
