@@ -182,8 +182,11 @@ class DealScreen(Screen[None]):
         """`_apply`, telling the user when it did not work."""
         problem = self._apply(write, select=select)
         if problem is not None:
-            self.notify(f"{problem}.", title="Not saved", severity="warning", timeout=8)
+            self._refused(problem)
         return problem is None
+
+    def _refused(self, problem: str) -> None:
+        self.notify(f"{problem}.", title="Not saved", severity="warning", timeout=8, markup=False)
 
     def _run_or_confirm(self, write: Write, question: str) -> None:
         """`_apply`; after a conflict, show the fresh deal and ask before applying again."""
@@ -196,7 +199,7 @@ class DealScreen(Screen[None]):
 
             self.app.push_screen(ConfirmDialog(f"{CHANGED_ELSEWHERE}. {question}"), again)
         elif problem is not None:
-            self.notify(f"{problem}.", title="Not saved", severity="warning", timeout=8)
+            self._refused(problem)
 
     # ------------------------------------------------------------------ checklist
 
@@ -303,7 +306,7 @@ class DealScreen(Screen[None]):
                     timeout=8,
                 )
         if problem is not None and problem != CHANGED_ELSEWHERE:
-            self.notify(f"Notes not saved: {problem}.", severity="error", timeout=10)
+            self.notify(f"Notes not saved: {problem}.", severity="error", timeout=10, markup=False)
         return problem is None
 
     def action_notes(self) -> None:

@@ -129,7 +129,7 @@ class TemplatesScreen(ModalScreen[None]):
                 ConfirmDialog(f"Delete “{item.title}” from the {self.stage} checklist?"), delete
             )
         if problem:
-            self.notify(problem, severity="error")
+            self.notify(problem, severity="error", markup=False)
 
     @on(TaskTitleInput.Submitted, "#templates-input")
     def _save_title(self, event: TaskTitleInput.Submitted) -> None:
