@@ -133,6 +133,8 @@ class DealScreen(Screen[None]):
         tasks = detail.tasks_of(detail.stage)
         if detail.stage != self.detail.stage and select is None:
             select = first_open(tasks)  # a new stage: start on its first open task
+        if (detail.stage, detail.outcome) != (self.detail.stage, self.detail.outcome):
+            self.refresh_bindings()  # the keys that apply follow the stage and outcome
         self.detail = detail
         stage = domain.STAGE_BY_KEY[detail.stage]
         self.sub_title = f"Deal #{detail.id}"
@@ -147,7 +149,6 @@ class DealScreen(Screen[None]):
         self.query_one(NextStage).show(detail, self._templates)
         self.query_one(PastStages).show(detail)
         self.query_one(DealHistory).show(detail, self.pipeline.now())
-        self.refresh_bindings()
 
     def _reload(self) -> None:
         """Read the deal again (after a conflict, or when a dialog gave nothing back)."""

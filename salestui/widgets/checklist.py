@@ -106,10 +106,16 @@ class Checklist(OptionList):
         super().__init__(id=id)
         self.checkable = checkable
         self._items: tuple[ChecklistItem, ...] = ()
+        self._showing = False
 
     def show(self, items: Sequence[ChecklistItem], *, select: int | None = None) -> None:
         """Show `items`, keeping the highlight on the same item (or on `select`)."""
-        current = self.highlighted_id
+        current, index, had_highlight = (
+            self.highlighted_id,
+            self.highlighted,
+            self.highlighted is not None,
+        )
+        self._showing = True
         self._items = tuple(items)
         self.set_options(
             Option(
@@ -123,8 +129,10 @@ class Checklist(OptionList):
         if wanted in ids:
             self.highlighted = ids.index(wanted)
         elif self._items:
-            self.highlighted = min(self._last_index, len(ids) - 1)
-        self.refresh_bindings()
+            self.highlighted = min(index or 0, len(ids) - 1)  # the item went: stay in place
+        self._showing = False
+        if had_highlight != (self.highlighted is not None):
+            self.refresh_bindings()
 
     @property
     def highlighted_id(self) -> int | None:
@@ -138,10 +146,6 @@ class Checklist(OptionList):
         item_id = self.highlighted_id
         return next((item for item in self._items if item.id == item_id), None)
 
-    @property
-    def _last_index(self) -> int:
-        return self.highlighted if self.highlighted is not None else 0
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select":
             return self.checkable and self.highlighted is not None
@@ -149,9 +153,9 @@ class Checklist(OptionList):
             return self.highlighted is not None
         return True
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        self.refresh_bindings()
+    def _watch_highlighted(self, old: int | None, highlighted: int | None) -> None:
+        if (old is None) != (highlighted is None) and not self._showing:
+            self.refresh_bindings()  # the footer redraws every key: only when it changes
 
     def action_edit(self, action: EditAction) -> None:
         self.post_message(self.Edit(self, action, None if action == "add" else self.highlighted_id))

@@ -106,6 +106,10 @@ def event_line(event: EventView) -> Text:
     return line
 
 
+SHOWN_EVENTS = 200
+"""The newest events drawn: drawing is linear in them and runs after every write."""
+
+
 class DealHistory(Static):
     """The timeline of one deal."""
 
@@ -119,7 +123,8 @@ class DealHistory(Static):
         table.add_column("who", no_wrap=True, max_width=12, overflow="ellipsis")
         table.add_column("what", ratio=1, overflow="fold")
         newer: EventView | None = None
-        for event in reversed(detail.history):
+        shown = detail.history[-SHOWN_EVENTS:]
+        for event in reversed(shown):
             if (
                 event.kind == "notes"
                 and newer
@@ -133,4 +138,8 @@ class DealHistory(Static):
                 what.stylize(f"bold {colour or ''}", 0, len(KIND_LABELS[event.kind]))
             table.add_row(ago(event.at, now), stamp(event.at), literal(event.author), what)
         heading = Text("Time in stage: ", style="bold", end="")
-        return Group(heading + stage_times(detail), Text(""), table)
+        parts: list[RenderableType] = [heading + stage_times(detail), Text(""), table]
+        if len(detail.history) > len(shown):
+            older = len(detail.history) - len(shown)
+            parts.append(Text(f"… and {older:,} older events", style="dim italic"))
+        return Group(*parts)
