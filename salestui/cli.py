@@ -6,18 +6,20 @@ stage gate blocks a move. Never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from salestui import domain
-from salestui.store import DealDetail, Pipeline, describe, open_pipeline, resolve_url
+from salestui import domain, transfer
+from salestui.store import Pipeline, describe, open_pipeline, resolve_url
 from salestui.store import engine as engine_module
+from salestui.transfer import deal_json
 
 EXIT_ERROR, EXIT_USAGE, EXIT_GATE = 1, 2, 3
 
@@ -295,50 +297,6 @@ def task_add(obj: Context, deal_id: int, title: str, optional: bool, stage: str 
 # ---------------------------------------------------------------------- JSON
 
 
-def deal_json(detail: DealDetail) -> dict[str, Any]:
-    """A deal as JSON (the names scripts rely on)."""
-    return {
-        "id": detail.id,
-        "title": detail.title,
-        "company": detail.company,
-        "contact": detail.contact,
-        "email": detail.email,
-        "phone": detail.phone,
-        "value": detail.value,
-        "currency": detail.currency,
-        "stage": detail.stage,
-        "outcome": detail.outcome,
-        "lost_reason": detail.lost_reason,
-        "owner": detail.owner,
-        "close_date": _iso(detail.close_date),
-        "source": detail.source,
-        "notes": detail.notes,
-        "satisfaction": None if detail.satisfaction_score is None else {
-            "score": detail.satisfaction_score,
-            "verdict": detail.satisfaction_verdict,
-            "comment": detail.satisfaction_comment,
-        },
-        "created_at": _iso(detail.created_at),
-        "updated_at": _iso(detail.updated_at),
-        "stage_entered_at": _iso(detail.stage_entered_at),
-        "version": detail.version,
-        "tasks": [
-            {"id": t.id, "stage": t.stage, "title": t.title, "done": t.done, "required": t.required,
-             "done_at": _iso(t.done_at)}
-            for t in detail.tasks
-        ],
-        "history": [
-            {"at": _iso(e.at), "kind": e.kind, "author": e.author, "detail": e.detail,
-             "from_stage": e.from_stage, "to_stage": e.to_stage}
-            for e in detail.history
-        ],
-    }
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _echo_json_array(items: Iterator[dict[str, Any]]) -> None:
     """Stream a JSON array without holding every deal in memory."""
     click.echo("[", nl=False)
@@ -350,3 +308,83 @@ def _echo_json_array(items: Iterator[dict[str, Any]]) -> None:
 def _one_line(text: str) -> str:
     """User text for a terminal line: control characters and line breaks removed."""
     return domain.clean_text(text, multiline=True).replace("\n", " ").replace("\t", " ")
+
+
+# ---------------------------------------------------------------------- import and export
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "columns",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="Read column HEADER as FIELD: title, company, contact, email, phone, value, currency,"
+    " owner, close_date, source, stage, outcome, lost_reason or notes.",
+)
+@click.option(
+    "--stage-map",
+    "stages",
+    multiple=True,
+    metavar="VALUE=STAGE",
+    help="Put deals whose stage is VALUE in STAGE (key or label; closed:won, closed:lost).",
+)
+@click.option("--currency", default="EUR", show_default=True, help="For rows that name none.")
+@click.option("--skip-bad", is_flag=True, help="Import the good rows even if some are bad.")
+@pass_context
+def import_command(
+    obj: Context,
+    file: Path,
+    columns: tuple[str, ...],
+    stages: tuple[str, ...],
+    currency: str,
+    skip_bad: bool,
+) -> None:
+    """Import deals from FILE (.csv or .json): salestui's export, Pipedrive's, or any CSV.
+
+    Every row is checked first: bad rows are listed by line and nothing is imported
+    unless --skip-bad is given. The import is one transaction.
+    """
+    try:
+        mapping = transfer.parse_map(columns)
+        default = domain.check_currency(currency)
+        options = transfer.Options(default, transfer.parse_stage_map(stages))
+    except domain.DomainError as error:
+        fail(str(error), EXIT_USAGE)
+    result = transfer.import_file(
+        obj.pipeline,
+        file,
+        columns=mapping,
+        options=options,
+        skip_bad=skip_bad,
+        report=lambda line, why: click.echo(f"line {line}: {_one_line(why)}", err=True),
+        show_progress=sys.stderr.isatty(),
+    )
+    skipped = f"; skipped {result.skipped:,} bad row(s)" if result.skipped else ""
+    click.echo(f"imported {result.imported:,} deal(s) from {file.name} ({result.kind}){skipped}")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(transfer.FORMATS),
+    help="csv or json (default: the suffix of -o, else json).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout."
+)
+@pass_context
+def export_command(obj: Context, fmt: str | None, output: Path | None) -> None:
+    """Export every deal in UTF-8: CSV (every field) or JSON (with tasks and history)."""
+    fmt = fmt or ("csv" if output and output.suffix.lower() == ".csv" else "json")
+    if output is not None:
+        count = transfer.export_file(obj.pipeline, fmt, output)
+        click.echo(f"exported {count:,} deal(s) to {output}", err=True)
+        return
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        transfer.export_deals(obj.pipeline, fmt, out)
+    finally:
+        out.detach()

@@ -242,6 +242,9 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
     Line feeds and tabs survive in multi-line text; CR LF and lone CR become LF.
     """
+    plain = value.replace("\n", "").replace("\t", "") if multiline else value
+    if plain.isprintable():  # no control, format or separator character: nothing to drop
+        return value
     value = ESCAPE_SEQUENCE.sub("", value)
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -488,21 +491,27 @@ def validate_fields(raw: Mapping[str, object]) -> DealFields:
 
     Raises the first ValidationError found; `validation_errors` gives them all.
     """
-    errors = validation_errors(raw)
-    if errors:
+    fields, errors = check_fields(raw)
+    if fields is None:
         raise errors[0]
-    return _build_fields(raw)
+    return fields
 
 
 def validation_errors(raw: Mapping[str, object]) -> list[ValidationError]:
     """Every problem with `raw`, one per field, in field order."""
+    return check_fields(raw)[1]
+
+
+def check_fields(raw: Mapping[str, object]) -> tuple[DealFields | None, list[ValidationError]]:
+    """The valid fields and no error, or None and every problem: each field checked once."""
+    values: dict[str, object] = {}
     errors: list[ValidationError] = []
     for name in FIELD_NAMES:
         try:
-            _check_field(name, raw)
+            values[name] = _check_field(name, raw)
         except ValidationError as error:
             errors.append(error)
-    return errors
+    return (None if errors else DealFields(**values)), errors  # type: ignore[arg-type]
 
 
 def _check_field(name: str, raw: Mapping[str, object]) -> object:
@@ -534,10 +543,6 @@ def _check_field(name: str, raw: Mapping[str, object]) -> object:
 
 def _str(value: object) -> str:
     return "" if value is None else str(value)
-
-
-def _build_fields(raw: Mapping[str, object]) -> DealFields:
-    return DealFields(**{name: _check_field(name, raw) for name in FIELD_NAMES})  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------
