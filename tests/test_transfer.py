@@ -267,6 +267,12 @@ def test_any_csv_through_map_and_stage_map(other: Pipeline, tmp_path: Path) -> N
     assert (deals["Pilote"].stage, deals["Pilote"].value) == ("discovery", 0)
 
 
+def test_tab_separated_files_read_too(other: Pipeline, tmp_path: Path) -> None:
+    path = write(tmp_path / "d.csv", "Title\tValue\tNotes\nA, Inc\t1,5\tx; y\n")
+    import_file(other, path)
+    assert [(d.title, d.value, d.notes) for d in other.details()] == [("A, Inc", 150, "x; y")]
+
+
 def test_map_overrides_a_known_header(other: Pipeline, tmp_path: Path) -> None:
     path = write(tmp_path / "d.csv", "title,name\nwrong,Right one\n")
     import_file(other, path, columns=parse_map(["name=title"]))
