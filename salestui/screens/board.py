@@ -1,31 +1,246 @@
-"""The home screen (placeholder until the board lands): the stages and their figures."""
+"""The home screen: the pipeline as a kanban board."""
 
 from __future__ import annotations
 
-from rich.table import Table
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from dataclasses import dataclass
 
-from salestui import domain, render
-from salestui.store import Pipeline
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from salestui import domain
+from salestui.domain import CLOSED, DomainError
+from salestui.screens.deal import DealScreen
+from salestui.screens.deal_form import DealForm
+from salestui.screens.gate import move_deal
+from salestui.screens.lost import LostDialog
+from salestui.store import DealCard, DealDetail, Pipeline
+from salestui.widgets.kanban import Board
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """How a deal was before a move or an outcome change."""
+
+    deal_id: int
+    stage: str
+    outcome: str
+    lost_reason: str
 
 
 class BoardScreen(Screen[None]):
+    """Six stage columns; keys and the mouse move deals through the stage gate."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="board.open"),
+        Binding("n", "new", "New", id="board.new"),
+        Binding("e", "edit", "Edit", id="board.edit"),
+        Binding(
+            "shift+left,less_than_sign", "move(-1)", "◀ Stage", key_display="<", id="board.back"
+        ),
+        Binding(
+            "shift+right,greater_than_sign",
+            "move(1)",
+            "Stage ▶",
+            key_display=">",
+            id="board.forward",
+        ),
+        Binding("x", "lose", "Lost", id="board.lose"),
+        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("slash", "filter", "Filter", key_display="/", id="board.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
+    ]
+
     def __init__(self, pipeline: Pipeline) -> None:
         super().__init__()
         self.pipeline = pipeline
+        self._undo: list[_Undo] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="stages")
+        yield Input(
+            placeholder="Filter by title, company or contact (Esc clears)", id="board-filter"
+        )
+        yield Board(self.pipeline, id="board")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = Table("Stage", "Deals", "Value", expand=True)
-        summaries = self.pipeline.summaries()
-        for stage in domain.STAGES:
-            summary = summaries[stage.key]
-            value = render.money(summary.totals[0].value, summary.totals[0].currency) if summary.totals else ""
-            table.add_row(stage.label, str(summary.count), value)
-        self.query_one("#stages", Static).update(table)
+        self.board.focus()
+
+    @property
+    def board(self) -> Board:
+        return self.query_one(Board)
+
+    @property
+    def card(self) -> DealCard | None:
+        return self.board.selected_card
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "edit", "lose", "move") and self.card is None:
+            return None
+        if action == "move" and self.card is not None:
+            index = domain.stage_index(self.card.stage) + int(parameters[0])  # type: ignore[call-overload]
+            return 0 <= index < len(domain.STAGES) or None
+        if action == "lose" and self.card is not None and self.card.outcome == domain.LOST:
+            return None
+        if action == "undo":
+            return bool(self._undo) or None
+        if action == "clear_filter":
+            return bool(self.board.source.query) or self.filter_input.display or None
+        return True
+
+    @on(Board.Selected)
+    def _selection_changed(self) -> None:
+        self.refresh_bindings()
+
+    # ---------------------------------------------------------------- opening
+
+    @on(Board.Activated)
+    def _activated(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        stage = card.stage
+        self.app.push_screen(
+            DealScreen(self.pipeline, card.id), lambda _: self._changed(card.id, stage)
+        )
+
+    def action_new(self) -> None:
+        stage = self.board.column.stage
+
+        def save(raw: dict[str, str]) -> DealDetail:
+            return self.pipeline.create(raw, stage=stage)
+
+        heading = f"New deal in {domain.STAGE_BY_KEY[stage].label}"
+        self.app.push_screen(DealForm(save, heading=heading), self._created)
+
+    def _created(self, detail: DealDetail | None) -> None:
+        if detail is not None:
+            self.board.follow(detail.id)
+            self.notify(f"Deal #{detail.id} added", markup=False)
+
+    def action_edit(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        held = {"version": card.version}
+
+        def save(raw: dict[str, str]) -> DealDetail:
+            try:
+                return self.pipeline.edit(card.id, raw, version=held["version"])
+            except domain.ConflictError:
+                held["version"] = self.pipeline.card(card.id).version
+                raise
+
+        try:
+            initial = self.pipeline.get(card.id)
+        except DomainError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.app.push_screen(
+            DealForm(save, initial, heading=f"Edit deal #{card.id}"),
+            lambda _: self._changed(card.id, card.stage),
+        )
+
+    # ---------------------------------------------------------------- moves
+
+    def action_move(self, delta: int) -> None:
+        card = self.card
+        if card is None:
+            return
+        index = domain.stage_index(card.stage) + delta
+        if 0 <= index < len(domain.STAGES):
+            self._move(card, domain.STAGE_KEYS[index])
+
+    @on(Board.Dropped)
+    def _dropped(self, event: Board.Dropped) -> None:
+        self._move(event.card, event.stage)
+
+    def _move(self, card: DealCard, to_stage: str) -> None:
+        before = _Undo(card.id, card.stage, card.outcome, card.lost_reason)
+
+        def done(detail: DealDetail | None) -> None:
+            if detail is None:
+                self._changed(card.id, card.stage)
+                return
+            self._undo.append(before)
+            self._changed(card.id, card.stage)
+            if detail.stage == CLOSED and detail.outcome == domain.WON:
+                self.notify(f"Won: {detail.title}", markup=False)
+
+        move_deal(self, self.pipeline, card.id, card.version, to_stage, done)
+
+    def action_lose(self) -> None:
+        card = self.card
+        if card is None or card.outcome == domain.LOST:
+            return
+
+        def lost(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                self.pipeline.lose(card.id, reason, version=card.version)
+            except DomainError as error:
+                self.notify(f"Not marked lost: {error}", severity="error", markup=False)
+            else:
+                self._undo.append(_Undo(card.id, card.stage, card.outcome, card.lost_reason))
+            self._changed(card.id, card.stage)
+
+        self.app.push_screen(LostDialog(card.title), lost)
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            return
+        undo = self._undo.pop()
+        try:
+            current = self.pipeline.card(undo.deal_id)
+            self.pipeline.restore_state(
+                undo.deal_id, undo.stage, undo.outcome, undo.lost_reason, version=current.version
+            )
+        except DomainError as error:
+            self.notify(f"Nothing undone: {error}", severity="error", markup=False)
+            return
+        self._changed(undo.deal_id, current.stage)
+        self.notify(f"Undone: back to {domain.STAGE_BY_KEY[undo.stage].label}", markup=False)
+
+    def _changed(self, deal_id: int, old_stage: str) -> None:
+        self.board.follow(deal_id, old_stage=old_stage)
+        self.refresh_bindings()
+
+    # ---------------------------------------------------------------- filter
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#board-filter", Input)
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#board-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.board.set_query(event.value.strip())
+
+    @on(Input.Submitted, "#board-filter")
+    def _filter_submitted(self) -> None:
+        self.board.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.board.cancel_drag():
+            return
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self.board.set_query("")
+        self.board.focus()
+        self.refresh_bindings()
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "escape" and self.filter_input.has_focus:
+            event.stop()
+            self.action_clear_filter()
