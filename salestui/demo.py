@@ -149,7 +149,8 @@ def _deal(rng: random.Random, now: datetime, n: int, stage: str, outcome: str) -
     first, last = rng.choice(FIRST), rng.choice(LAST)
     currency = rng.choice(CURRENCIES)
     reached = domain.stage_index(stage)
-    lost_at = rng.randrange(reached + 1) if outcome == LOST else reached
+    # A lost deal was lost from one of the open stages.
+    lost_at = rng.randrange(reached) if outcome == LOST else reached
     # Each stage took between 2 and 25 days; some open deals went quiet (stale).
     quiet = (
         timedelta(days=rng.choice((0, 1, 2, 3, 5, 8, 20, 35))) if outcome == OPEN else timedelta(0)
@@ -204,6 +205,11 @@ def _deal(rng: random.Random, now: datetime, n: int, stage: str, outcome: str) -
             NewEvent(
                 entered + timedelta(days=1), "satisfaction", f"{score}/5, {verdict}: {comment}"
             )
+        )
+    if outcome == OPEN:
+        # Most open deals saw a call or a note lately; those that went quiet turn stale.
+        history.append(
+            NewEvent(now - quiet - timedelta(hours=rng.randint(1, 20)), "notes", "call notes added")
         )
     last_activity = max(e.at for e in history)
     digits = domain.MINOR_DIGITS[currency]
