@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
