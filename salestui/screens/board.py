@@ -58,6 +58,8 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.pipeline = pipeline
         self._undo: list[_Undo] = []
+        self._filter_opening = False
+        """True between "/" and the filter field getting focus."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -221,6 +223,7 @@ class BoardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.filter_input.display = True
+        self._filter_opening = True
         self.filter_input.focus()
 
     @on(Input.Changed, "#board-filter")
@@ -241,6 +244,23 @@ class BoardScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_key(self, event: Key) -> None:
-        if event.key == "escape" and self.filter_input.has_focus:
+        field = self.filter_input
+        if event.key == "escape" and field.has_focus:
             event.stop()
             self.action_clear_filter()
+        elif event.key == "slash" and not field.has_focus and not self._filter_opening:
+            # Handled here rather than by the binding so the keys typed right after it
+            # (already queued) are known to be the filter's.
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
+        elif self._filter_opening and event.is_printable and event.character:
+            # Keys typed right after "/" arrive before the field has focus: they are
+            # the filter's, not board commands.
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self) -> None:
+        if self.filter_input.has_focus:
+            self._filter_opening = False
