@@ -101,7 +101,7 @@ class Terminal:
         self.chunks: list[tuple[float, bytes]] = []
         self._seen = 0
         self._arrived = threading.Condition()
-        self.started = time.perf_counter()
+        self.started = self.last = time.perf_counter()
         self.process = subprocess.Popen(
             list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
         )
@@ -134,6 +134,7 @@ class Terminal:
         if not chunk[1]:
             raise RuntimeError(f"the program exited (status {self.process.poll()})")
         self.screen.feed(chunk[1])
+        self.last = chunk[0]
         return chunk
 
     def wait_for(self, ready: Callable[[Screen], bool], timeout: float) -> float:
@@ -144,42 +145,28 @@ class Terminal:
                 return chunk[0] - self.started
         raise TimeoutError("the expected screen did not appear:\n" + "\n".join(self.screen.lines()))
 
-    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+    def settle(self, quiet: float, timeout: float = 10.0) -> None:
         """Wait until the program has written nothing for `quiet` seconds."""
         deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            if self._next(time.perf_counter() + quiet) is None:
-                return
-        raise TimeoutError("the program never went quiet")
+        while self._next(min(deadline, self.last + quiet)) is not None:
+            pass
+        if time.perf_counter() >= deadline:
+            raise TimeoutError("the program never went quiet")
 
-    def press(
-        self,
-        key: bytes,
-        *,
-        until: Callable[[Screen], bool] | None = None,
-        quiet: float = 0.05,
-        timeout: float = 5.0,
-    ) -> Burst:
-        """Send `key`; the repaint burst ends `quiet` seconds after the last byte.
-
-        With `until`, the burst goes on at least until the screen satisfies it.
-        """
+    def press(self, key: bytes, *, quiet: float, timeout: float = 5.0) -> Burst:
+        """Send `key`; its repaint burst ends when the program is quiet for `quiet` seconds."""
         self.settle(quiet)
         sent = time.perf_counter()
         os.write(self.master, key)
-        deadline = sent + timeout
-        last, size = sent, 0
-        done = until is None
-        while True:
-            chunk = self._next(deadline if not done else min(deadline, last + quiet))
-            if chunk is None:
-                break
-            last, size = chunk[0], size + len(chunk[1])
-            if not done and until is not None and until(self.screen):
-                done = True
-        if not done or size == 0:
+        first = self._next(sent + timeout)
+        if first is None:
             raise TimeoutError(f"no repaint after {key!r}:\n" + "\n".join(self.screen.lines()))
-        return Burst(last - sent, size)
+        size = len(first[1])
+        while (chunk := self._next(min(sent + timeout, self.last + quiet))) is not None:
+            size += len(chunk[1])
+        if time.perf_counter() >= sent + timeout:
+            raise TimeoutError(f"the repaint after {key!r} never ended")
+        return Burst(self.last - sent, size)
 
     def peak_rss_mb(self) -> float:
         """The program's peak resident memory (VmHWM) in MiB."""

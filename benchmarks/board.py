@@ -15,8 +15,9 @@
      rightmost sixth of the screen) shows both its header, "Closed", and the start of
      one of its first cards' titles (which the store gives in board order).
    - Key latency: key written to the pty until the last byte of the repaint burst (the
-     burst ends when the app has been quiet for 50 ms; 150 ms for opening and closing
-     a deal, whose screen may finish loading later). Cursor moves: down/up arrows in
+     burst ends once the app has written nothing for `QUIET` = 200 ms; every later
+     write within that window counts, e.g. a footer redrawn after the cards). Cursor
+     moves: down/up arrows in
      the first column, `l`/`h` between the first two columns. A deal: Enter then
      Escape (Escape includes Textual's wait for a lone ESC byte). A move: the top
      deal of Qualified goes `<` to Prospect and `>` back through the gate, whose
@@ -70,6 +71,8 @@ TARGETS = {  # at 100,000 deals: (bound, "max" or "min")
 }
 COLUMNS, ROWS = 160, 48
 DOWN, UP, ENTER, ESCAPE = b"\x1b[B", b"\x1b[A", b"\r", b"\x1b"
+QUIET = 0.2
+"""Seconds without output that end a repaint burst."""
 HERE = Path(__file__).resolve().parent
 
 
@@ -162,17 +165,17 @@ def salestui_first_frame(db: Path, ready: Callable[[Screen], bool]) -> tuple[Ter
 
 def measure_keys(term: Terminal, pipeline: Pipeline, reps: int) -> dict[str, list[Burst]]:
     """Each kind of key `reps` times, alternating so that the board ends where it began."""
-    term.settle(quiet=0.5)
+    term.settle(quiet=1.0)
     out: dict[str, list[Burst]] = {"within": [], "across": [], "open": [], "close": []}
     for i in range(reps):
-        out["within"].append(term.press(DOWN if i % 2 == 0 else UP))
+        out["within"].append(term.press(DOWN if i % 2 == 0 else UP, quiet=QUIET))
     for i in range(reps):
-        out["across"].append(term.press(b"l" if i % 2 == 0 else b"h"))
+        out["across"].append(term.press(b"l" if i % 2 == 0 else b"h", quiet=QUIET))
     if reps % 2:  # back to the first column for the deal screen
-        term.press(b"h")
+        term.press(b"h", quiet=QUIET)
     for _ in range(reps):
-        out["open"].append(term.press(ENTER, quiet=0.15))
-        out["close"].append(term.press(ESCAPE, quiet=0.15))
+        out["open"].append(term.press(ENTER, quiet=QUIET))
+        out["close"].append(term.press(ESCAPE, quiet=QUIET))
     out |= measure_moves(term, pipeline, reps)
     return out
 
@@ -181,12 +184,12 @@ def measure_moves(term: Terminal, pipeline: Pipeline, reps: int) -> dict[str, li
     """`<` then `>` on the top deal of the second column; the store must agree."""
     stage, back = domain.STAGES[1].key, domain.STAGES[0].key
     deal = pipeline.page(stage, 0, 1)[0]
-    term.press(b"l")
+    term.press(b"l", quiet=QUIET)
     moves: dict[str, list[Burst]] = {"back": [], "forward": []}
     for _ in range(reps):
-        moves["back"].append(term.press(b"<"))
-        moves["forward"].append(term.press(b">"))
-    term.press(b"h")
+        moves["back"].append(term.press(b"<", quiet=QUIET))
+        moves["forward"].append(term.press(b">", quiet=QUIET))
+    term.press(b"h", quiet=QUIET)
     detail = pipeline.get(deal.id)
     moved = [e for e in detail.history if e.kind == "moved" and e.at > deal.last_activity_at]
     if detail.stage != stage or len(moved) != 2 * reps:
@@ -235,7 +238,10 @@ def report(
         "bytes_per_key": round(statistics.mean(b.size for b in cursor)),
         "peak_rss_mb": round(rss, 1),
     }
-    print(f"salestui board benchmark: {count:,} deals, pty {COLUMNS}x{ROWS}, TERM=xterm-256color")
+    print(
+        f"salestui board benchmark: {count:,} deals, pty {COLUMNS}x{ROWS}, TERM=xterm-256color,"
+        f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
     print(
         f"build: {made.deals:,} deals + {made.tasks:,} tasks + {made.events:,} events"
         f" = {made.rows:,} rows"
@@ -289,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--starts", type=int, default=3, help="app starts to time")
     parser.add_argument("--keep", type=Path, help="keep the database at this path")
     args = parser.parse_args(argv)
+    if args.keep and args.keep.exists():
+        parser.error(f"{args.keep} exists; --keep needs a new file")
     folder = Path(tempfile.mkdtemp(prefix="salestui-bench-"))
     db = args.keep or folder / "bench.db"
     try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +18,21 @@ from salestui.domain import DealFields
 from salestui.store import NewDeal, NewEvent, NewTask, Pipeline
 from salestui.store.bulk import EVENT_TABLE, datetime_binder
 from salestui.store.pipeline import summarise
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = (  # the issue's contract for the benchmark's last line
+    "deals",
+    "build_rows_per_s",
+    "first_frame_s",
+    "baseline_first_frame_s",
+    "first_frame_ratio",
+    "key_p50_ms",
+    "key_p95_ms",
+    "move_p95_ms",
+    "open_deal_p95_ms",
+    "bytes_per_key",
+    "peak_rss_mb",
+)
 
 
 def table_count(pipeline: Pipeline, table: str) -> int:
@@ -101,3 +120,22 @@ def test_bulk_add_refuses_naive_datetimes(pipeline: Pipeline) -> None:
     with pytest.raises(ValueError, match="timezone"):
         pipeline.bulk_add([naive])
     assert pipeline.count() == 0
+
+
+def test_benchmark_runs_and_ends_with_the_json_figures(tmp_path: Path) -> None:
+    """Keeps the benchmark from rotting; its figures are not checked here."""
+    run = subprocess.run(
+        [
+            *(sys.executable, str(ROOT / "benchmarks" / "board.py"), "--deals", "200"),
+            *("--reps", "2", "--starts", "1", "--keep", str(tmp_path / "bench.db")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    assert tuple(figures) == FIGURES
+    assert figures["deals"] == 200
