@@ -18,7 +18,7 @@ from salestui.screens.deal_form import DealForm
 from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
 from salestui.store import DealCard, DealDetail, Pipeline
-from salestui.widgets.kanban import Board
+from salestui.widgets.board import Board
 
 
 @dataclass(frozen=True)
