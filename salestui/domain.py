@@ -374,7 +374,7 @@ def parse_money(text: str | int | None, currency: str) -> int:
     else:
         raw = text
         text = re.sub(r"[\s\u00a0\u202f'\u2019]", "", text).replace("\u2212", "-")
-        text = re.sub(r"^[^\d\-+.,]+|[^\d.,]+$", "", text)  # symbols or codes around
+        text = _strip_currency_marks(text, raw, currency)
         if text in ("", "-"):
             if raw.strip():
                 raise ValidationError("value", f"{raw!r} is not an amount")
@@ -392,6 +392,31 @@ def parse_money(text: str | int | None, currency: str) -> int:
     if minor > MAX_MINOR:
         raise ValidationError("value", "is too large")
     return int(minor)
+
+
+_MARK = r"(?:[€$£¥₹]|[A-Za-z]{3})"
+
+
+def _strip_currency_marks(text: str, raw: str, currency: str) -> str:
+    """Drop one currency symbol or the deal's ISO code before or after the number.
+
+    Nothing else is dropped: `about 40k` is refused rather than read as 40, and
+    `1200 USD` in a EUR amount is refused rather than read as euros.
+    """
+    if not text:
+        return text
+    match = re.fullmatch(rf"([+\-]?)({_MARK}?)([+\-]?[\d.,]*)({_MARK}?)", text)
+    if not match:
+        raise ValidationError("value", f"{raw!r} is not an amount")
+    sign, before, number, after = match.groups()
+    if not re.search(r"\d", number):
+        raise ValidationError("value", f"{raw!r} is not an amount")
+    for mark in (before, after):
+        if len(mark) == 3 and mark.upper() != currency.upper():
+            raise ValidationError("value", f"{raw!r} is not an amount in {currency.upper()}")
+    if before and after:
+        raise ValidationError("value", f"{raw!r} is not an amount")
+    return sign + number
 
 
 def _normalise_separators(text: str, raw: str, digits: int) -> str:

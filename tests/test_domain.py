@@ -330,7 +330,26 @@ def test_days_between_never_negative() -> None:
 
 @pytest.mark.parametrize(
     ("minor", "shown"),
-    [(99_999_900, "€1M"), (4_800_000, "€48k"), (123_456_789, "€1.2M"), (99_995_000_000, "€1B"), (50_000, "€500")],
+    [
+        (99_999_900, "€1M"),
+        (4_800_000, "€48k"),
+        (123_456_789, "€1.2M"),
+        (99_995_000_000, "€1B"),
+        (50_000, "€500"),
+    ],
 )
 def test_compact_money_rounds_into_the_next_unit(minor: int, shown: str) -> None:
     assert domain.format_money(minor, "EUR", compact=True) == shown
+
+
+@pytest.mark.parametrize("text", ["about 40k", "40k", "12abc", "USD", "1200 USD", "€5€"])
+def test_amounts_with_words_or_another_currency_are_refused(text: str) -> None:
+    with pytest.raises(ValidationError):
+        domain.parse_money(text, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"), [("EUR 1,200", 120_000), ("1200eur", 120_000), ("€ 5", 500)]
+)
+def test_the_deals_own_currency_code_or_a_symbol_is_allowed(text: str, minor: int) -> None:
+    assert domain.parse_money(text, "EUR") == minor

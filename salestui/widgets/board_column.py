@@ -61,7 +61,7 @@ class StageHeader(Widget):
             first = summary.totals[0]
             bottom.append_text(render.money(first.value, first.currency, compact=True))
             if self.stage.key == domain.CLOSED:
-                bottom.append(f" ✓{summary.won} ✗{summary.lost}", "dim")
+                bottom.append(f" ✓{summary.won:,} ✗{summary.lost:,}", "dim")
             else:
                 bottom.append(" w ", "dim")
                 bottom.append_text(render.money(first.weighted, first.currency, compact=True))
