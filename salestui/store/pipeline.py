@@ -46,6 +46,23 @@ from salestui.store.views import (
 )
 
 Sort = Literal["activity", "value"]
+_CARD_COLUMNS = (
+    Deal.id,
+    Deal.title,
+    Deal.company,
+    Deal.contact,
+    Deal.value,
+    Deal.currency,
+    Deal.owner,
+    Deal.stage,
+    Deal.outcome,
+    Deal.lost_reason,
+    Deal.satisfaction_score,
+    Deal.stage_entered_at,
+    Deal.last_activity_at,
+    Deal.version,
+)
+"""What a `DealCard` needs from a deal row."""
 SORTS: tuple[Sort, ...] = ("activity", "value")
 
 
@@ -181,10 +198,11 @@ class Pipeline:
     ) -> list[DealCard]:
         """One page of a stage's deals in board order."""
         domain.stage_index(stage)
-        stmt = self._board_select(stage, query, outcome)
+        # Plain column rows, not ORM objects: a third of the time of a board page.
+        stmt = sa_select(*map(col, _CARD_COLUMNS)).where(*self._board_where(stage, query, outcome))
         stmt = stmt.order_by(*self._order(sort)).offset(max(0, offset)).limit(max(0, limit))
         with self._read() as session:
-            return self._cards(session, list(session.exec(stmt)))
+            return self._cards(session, list(session.execute(stmt)))
 
     def position(self, deal_id: int, *, sort: Sort = "activity", query: str = "") -> int | None:
         """Index of a deal within its column in board order, or None when not shown."""
@@ -896,14 +914,18 @@ class Pipeline:
         key = col(Deal.value) if sort == "value" else col(Deal.last_activity_at)
         return [key.desc(), col(Deal.id).desc()]
 
-    def _cards(self, session: Session, deals: list[Deal]) -> list[DealCard]:
+    def _cards(self, session: Session, deals: Sequence[Any]) -> list[DealCard]:
+        """Cards from `Deal` objects or rows of `_CARD_COLUMNS`."""
         if not deals:
             return []
         stage_of = {d.id: d.stage for d in deals}
         progress: dict[int, tuple[int, int]] = {}
         rows = session.execute(
             select(col(Task.deal_id), col(Task.stage), func.count(), func.count(col(Task.done_at)))
-            .where(col(Task.deal_id).in_(list(stage_of)))
+            .where(
+                col(Task.deal_id).in_(list(stage_of)),
+                col(Task.stage).in_(set(stage_of.values())),
+            )
             .group_by(col(Task.deal_id), col(Task.stage))
         )
         for deal_id, stage, total, done in rows:
