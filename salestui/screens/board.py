@@ -31,6 +31,14 @@ class _Undo:
     lost_reason: str
 
 
+_SELECTION_ACTIONS: tuple[tuple[str, tuple[object, ...]], ...] = (
+    ("open", ()),
+    ("undo", ()),
+    ("clear_filter", ()),
+)
+"""The actions whose `check_action` depends on the selection, the filter or the undo list."""
+
+
 class BoardScreen(Screen[None]):
     """Six stage columns; keys and the mouse move deals through the stage gate."""
 
@@ -58,6 +66,8 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.pipeline = pipeline
         self._undo: list[_Undo] = []
+        self._keys: tuple[bool | None, ...] = ()
+        """What `check_action` said about the selection's actions when the footer was drawn."""
         self._filter_opening = False
         """True between "/" and the filter field getting focus."""
 
@@ -71,6 +81,7 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.board.focus()
+        self.call_after_refresh(self._update_keys)
 
     @property
     def board(self) -> Board:
@@ -81,12 +92,13 @@ class BoardScreen(Screen[None]):
         return self.board.selected_card
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the keys that need a deal when none is selected.
+
+        Whether a move or `x` applies to this particular deal (first stage, already
+        lost) is told when pressed: a footer that changed on every cursor step would
+        make the whole screen repaint.
+        """
         if action in ("open", "edit", "lose", "move") and self.card is None:
-            return None
-        if action == "move" and self.card is not None:
-            index = domain.stage_index(self.card.stage) + int(parameters[0])  # type: ignore[call-overload]
-            return 0 <= index < len(domain.STAGES) or None
-        if action == "lose" and self.card is not None and self.card.outcome == domain.LOST:
             return None
         if action == "undo":
             return bool(self._undo) or None
@@ -96,7 +108,14 @@ class BoardScreen(Screen[None]):
 
     @on(Board.Selected)
     def _selection_changed(self) -> None:
-        self.refresh_bindings()
+        self._update_keys()
+
+    def _update_keys(self) -> None:
+        """Redraw the footer only when the keys that apply change, not on every cursor step."""
+        keys = tuple(self.check_action(action, params) for action, params in _SELECTION_ACTIONS)
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh_bindings()
 
     # ---------------------------------------------------------------- opening
 
@@ -159,6 +178,9 @@ class BoardScreen(Screen[None]):
         index = domain.stage_index(card.stage) + delta
         if 0 <= index < len(domain.STAGES):
             self._move(card, domain.STAGE_KEYS[index])
+        else:
+            edge = "first" if delta < 0 else "last"
+            self.notify(f"{domain.STAGE_BY_KEY[card.stage].label} is the {edge} stage.")
 
     @on(Board.Dropped)
     def _dropped(self, event: Board.Dropped) -> None:
@@ -180,7 +202,10 @@ class BoardScreen(Screen[None]):
 
     def action_lose(self) -> None:
         card = self.card
-        if card is None or card.outcome == domain.LOST:
+        if card is None:
+            return
+        if card.outcome == domain.LOST:
+            self.notify("This deal is already lost.", markup=False)
             return
 
         def lost(reason: str | None) -> None:
@@ -213,7 +238,7 @@ class BoardScreen(Screen[None]):
 
     def _changed(self, deal_id: int, old_stage: str) -> None:
         self.board.follow(deal_id, old_stage=old_stage)
-        self.refresh_bindings()
+        self._update_keys()
 
     # ---------------------------------------------------------------- filter
 
@@ -241,7 +266,7 @@ class BoardScreen(Screen[None]):
         self.filter_input.display = False
         self.board.set_query("")
         self.board.focus()
-        self.refresh_bindings()
+        self._update_keys()
 
     def on_key(self, event: Key) -> None:
         field = self.filter_input

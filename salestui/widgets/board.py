@@ -174,9 +174,8 @@ class Board(Widget, can_focus=True):
         self._mark_focused(True)
 
     def _mark_focused(self, on: bool) -> None:
-        stage = self.column.parent
-        if isinstance(stage, Widget):
-            stage.set_class(on and self.has_focus, "-active")
+        """Light the focused column's header (a class on the header alone restyles only it)."""
+        self.headers[self.column_index].set_class(on and self.has_focus, "-active")
 
     def _announce(self) -> None:
         self.post_message(self.Selected(self, self.selected_card))
@@ -208,6 +207,14 @@ class Board(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self._paint_selection()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._keep_visible)
+
+    def _keep_visible(self) -> None:
+        """After a resize the columns have new heights: scroll the selection back in."""
+        if self.column.count:
+            self.column.show_row(self.rows[self.column_index])
 
     # ---------------------------------------------------------------- mouse
 

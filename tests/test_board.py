@@ -1,0 +1,436 @@
+"""The board with the Pilot: navigation, moves through the gate, lost, undo, filter, forms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import Clock
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input
+
+from salestui.app import SalesApp
+from salestui.domain import LOST, OPEN, WON
+from salestui.screens.board import BoardScreen
+from salestui.screens.deal_form import DealForm
+from salestui.screens.gate import GateDialog
+from salestui.screens.lost import LostDialog
+from salestui.store import Pipeline
+from salestui.widgets.board import Board
+from salestui.widgets.board_column import StageColumn
+
+SIZE = (120, 36)
+
+
+def add(pipeline: Pipeline, title: str, stage: str = "prospect", company: str = "") -> int:
+    """A deal in `stage`; newer deals sort first within a column at equal activity."""
+    fields = {"title": title, "company": company or f"{title} Ltd", "value": "1000"}
+    return pipeline.create(fields, stage=stage).id
+
+
+def board_of(app: SalesApp) -> Board:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen), screen
+    return screen.board
+
+
+def selected(app: SalesApp) -> tuple[str, str | None]:
+    """(stage of the focused column, title of the selected card)."""
+    board = board_of(app)
+    card = board.selected_card
+    return board.column.stage, card.title if card else None
+
+
+def messages(app: SalesApp) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def started(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.pause()
+
+
+# ---------------------------------------------------------------- navigation
+
+
+async def test_keys_move_the_selection_between_cards_and_columns(pipeline: Pipeline) -> None:
+    for title in ("P1", "P2", "P3"):
+        add(pipeline, title)
+    for title in ("Q1", "Q2"):
+        add(pipeline, title, "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert selected(app) == ("prospect", "P3")
+        await pilot.press("down")
+        assert selected(app) == ("prospect", "P2")
+        await pilot.press("j", "j", "j")
+        assert selected(app) == ("prospect", "P1")
+        await pilot.press("k")
+        assert selected(app) == ("prospect", "P2")
+        await pilot.press("right")
+        assert selected(app) == ("qualified", "Q2")
+        await pilot.press("j", "h")
+        assert selected(app) == ("prospect", "P2"), "each column remembers its row"
+        await pilot.press("l", "l")
+        assert selected(app) == ("discovery", None)
+        await pilot.press("left", "G")
+        assert selected(app) == ("qualified", "Q1")
+        await pilot.press("g")
+        assert selected(app) == ("qualified", "Q2")
+        await pilot.press("end", "home")
+        assert selected(app) == ("qualified", "Q2")
+
+
+async def test_page_keys_and_scrolling_keep_the_selection_visible(pipeline: Pipeline) -> None:
+    for n in range(60):
+        add(pipeline, f"D{n:02}")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        board = board_of(app)
+        await pilot.press("pagedown")
+        assert board.rows[0] == board.column.rows_per_page
+        await pilot.press("G")
+        await pilot.pause()
+        assert selected(app) == ("prospect", "D00")
+        assert_selection_visible(board)
+        for size in ((250, 70), (80, 24), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert selected(app) == ("prospect", "D00")
+            assert_selection_visible(board)
+        await pilot.press("pageup")
+        assert board.rows[0] == 59 - board.column.rows_per_page
+
+
+def assert_selection_visible(board: Board) -> None:
+    column = board.column
+    row = column.row_region(board.rows[board.column_index])
+    assert Region(0, 0, column.size.width, column.size.height).contains_region(row), row
+
+
+async def test_a_cursor_step_repaints_two_cards_and_reads_nothing(pipeline: Pipeline) -> None:
+    for n in range(250):
+        add(pipeline, f"D{n:03}")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        column = board_of(app).column
+        painted: list[Region] = []
+        reads: list[int] = []
+        original_refresh, original_page = column.refresh, pipeline.page
+
+        def refresh(*regions: Region, **kwargs: object) -> StageColumn:
+            painted.extend(regions)
+            return original_refresh(*regions, **kwargs)  # type: ignore[arg-type]
+
+        def page(*args: object, **kwargs: object) -> object:
+            reads.append(1)
+            return original_page(*args, **kwargs)  # type: ignore[arg-type]
+
+        column.refresh = refresh  # type: ignore[method-assign]
+        pipeline.page = page  # type: ignore[method-assign]
+        await pilot.press("down")
+        assert painted == [column.row_region(0), column.row_region(1)]
+        assert reads == []
+
+
+async def test_actions_that_need_a_deal_are_off_on_an_empty_board(pipeline: Pipeline) -> None:
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        screen = app.screen
+        for action in ("open", "edit", "lose", "undo"):
+            assert screen.check_action(action, ()) is None, action
+        assert screen.check_action("new", ()) is True
+        await pilot.press("enter", "e", "x", "greater_than_sign")
+        assert app.screen is screen
+
+
+# ---------------------------------------------------------------- moves
+
+
+async def test_move_back_then_forward_follows_the_deal(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "qualified")
+    add(pipeline, "Other", "prospect")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "shift+left")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "prospect"
+        assert selected(app) == ("prospect", "Fleet"), "the moved deal stays selected"
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "qualified", "Prospect's tasks were ticked"
+        assert selected(app) == ("qualified", "Fleet")
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "prospect"
+        headers = {h.stage.key: h.summary.count for h in board_of(app).headers if h.summary}
+        assert headers["prospect"] == 2 and headers.get("qualified", 0) == 0
+
+
+async def test_forward_move_blocked_by_tasks_opens_the_gate_and_ticks_pass(
+    pipeline: Pipeline,
+) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("shift+right")
+        await pilot.pause()
+        assert isinstance(app.screen, GateDialog)
+        for box in app.screen.query(Checkbox):
+            box.value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert pipeline.card(deal).stage == "qualified"
+        assert selected(app) == ("qualified", "Fleet")
+
+
+async def test_gate_override_moves_and_is_recorded(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.press(*"agreed by phone", "enter")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "qualified"
+        assert any(e.kind == "override" for e in pipeline.get(deal).history)
+
+
+async def test_gate_cancel_changes_nothing(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet")
+    before = pipeline.card(deal)
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert pipeline.card(deal) == before
+        assert selected(app) == ("prospect", "Fleet")
+        assert app.screen.check_action("undo", ()) is None, "nothing to undo"
+
+
+async def test_moving_into_closed_wins(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "proposed")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "l", "l", "l", "greater_than_sign")
+        await pilot.pause()
+        for box in app.screen.query(Checkbox):
+            box.value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pipeline.card(deal).outcome == WON
+        assert selected(app) == ("closed", "Fleet")
+        assert "Won: Fleet" in messages(app)
+
+
+# ---------------------------------------------------------------- lost and undo
+
+
+async def test_mark_lost_then_undo(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "discovery")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "l", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, LostDialog)
+        await pilot.press("1", "ctrl+s")
+        await pilot.pause()
+        card = pipeline.card(deal)
+        assert (card.stage, card.outcome) == ("closed", LOST)
+        assert selected(app) == ("closed", "Fleet")
+        await pilot.press("x")
+        assert isinstance(app.screen, BoardScreen), "no dialog for a lost deal"
+        assert "already lost" in messages(app)
+        await pilot.press("u")
+        await pilot.pause()
+        card = pipeline.card(deal)
+        assert (card.stage, card.outcome, card.lost_reason) == ("discovery", OPEN, "")
+        assert selected(app) == ("discovery", "Fleet")
+        assert app.screen.check_action("undo", ()) is None
+
+
+async def test_lost_dialog_cancel_changes_nothing(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert pipeline.card(deal).outcome == OPEN
+        assert app.screen.check_action("undo", ()) is None
+
+
+async def test_undo_steps_back_through_moves(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "development")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "l", "l", "less_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "qualified"
+        await pilot.press("u")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "discovery"
+        await pilot.press("u")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "development"
+        assert selected(app) == ("development", "Fleet")
+        kinds = [e.kind for e in pipeline.get(deal).history]
+        assert kinds.count("undo") == 2
+
+
+# ---------------------------------------------------------------- filter
+
+
+async def test_filter_as_you_type_and_escape_clears(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", company="Acme")
+    add(pipeline, "Scanners", company="Borealis")
+    add(pipeline, "Audit", "qualified", company="Acme")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        board = board_of(app)
+        await pilot.press("slash", *"acme")
+        await pilot.pause()
+        field = app.screen.query_one("#board-filter", Input)
+        assert field.display and field.value == "acme"
+        assert [c.count for c in board.columns[:2]] == [1, 1]
+        assert board.headers[0].summary is not None and board.headers[0].summary.count == 1
+        await pilot.press("enter")
+        assert board.has_focus
+        assert selected(app) == ("prospect", "Fleet")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not field.display and board.source.query == ""
+        assert [c.count for c in board.columns[:2]] == [2, 1]
+
+
+async def test_filter_escape_while_typing_clears(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"zz")
+        await pilot.pause()
+        assert board_of(app).columns[0].count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert board_of(app).columns[0].count == 1
+        assert board_of(app).has_focus
+
+
+# ---------------------------------------------------------------- forms and the deal screen
+
+
+async def test_new_deal_form_shows_errors_and_saves_in_the_focused_stage(
+    pipeline: Pipeline,
+) -> None:
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DealForm)
+        form.query_one("#field-value", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#error-title").display
+        assert form.query_one("#error-value").display
+        assert pipeline.count() == 0, "nothing saved until valid"
+        form.query_one("#field-title", Input).value = "Fleet"
+        form.query_one("#field-value", Input).value = "1200"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        [card] = pipeline.page("qualified")
+        assert card.title == "Fleet" and card.value == 120000
+        assert selected(app) == ("qualified", "Fleet")
+
+
+async def test_edit_form_saves_changes_and_redraws_the_card(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DealForm)
+        assert form.query_one("#field-title", Input).value == "Fleet"
+        form.query_one("#field-title", Input).value = "Fleet rollout"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pipeline.card(deal).title == "Fleet rollout"
+        assert selected(app) == ("prospect", "Fleet rollout")
+
+
+async def test_enter_opens_the_deal_and_closing_keeps_it_selected(
+    pipeline: Pipeline, clock: Clock
+) -> None:
+    add(pipeline, "Other")
+    deal = add(pipeline, "Fleet")
+    add(pipeline, "Newest")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DealScreen"
+        clock.now += timedelta(hours=1)
+        pipeline.set_notes(deal, "called today")  # fresh activity: first in the column
+        await pilot.press("escape")
+        await pilot.pause()
+        assert selected(app) == ("prospect", "Fleet")
+        assert board_of(app).rows[0] == 0
+
+
+async def test_help_lists_every_board_key(pipeline: Pipeline) -> None:
+    from salestui.screens.help import HELP, HelpScreen
+
+    board_part = HELP.split("## The board")[1].split("## A deal")[0]
+    rows = [line.split("|")[1].strip() for line in board_part.splitlines() if line.startswith("| ")]
+    keys = " ".join(rows)
+    for key in (
+        "h l",
+        "k j",
+        "PgUp PgDn",
+        "g G",
+        "Enter",
+        "n",
+        "e",
+        "< >",
+        "x",
+        "u",
+        "/",
+        "?",
+        "q",
+    ):
+        assert key in keys.split(" ") or key in keys, key
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
