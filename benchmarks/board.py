@@ -17,9 +17,9 @@
    - Key latency: key written to the pty until the last byte of the repaint burst (the
      burst ends once the app has written nothing for `QUIET` = 200 ms; every later
      write within that window counts, e.g. a footer redrawn after the cards). Cursor
-     moves: down/up arrows in
-     the first column, `l`/`h` between the first two columns. A deal: Enter then
-     Escape (Escape includes Textual's wait for a lone ESC byte). A move: the top
+     moves: down/up arrows in the first column; `l`/`h` sweeping across all six
+     columns and back. A deal: Enter then Escape (Escape includes Textual's 100 ms
+     wait for a lone ESC byte). A move: the top
      deal of Qualified goes `<` to Prospect and `>` back through the gate, whose
      Prospect tasks stay ticked; the store checks every move happened.
    - Bytes per key: mean bytes written per cursor move.
@@ -169,9 +169,12 @@ def measure_keys(term: Terminal, pipeline: Pipeline, reps: int) -> dict[str, lis
     out: dict[str, list[Burst]] = {"within": [], "across": [], "open": [], "close": []}
     for i in range(reps):
         out["within"].append(term.press(DOWN if i % 2 == 0 else UP, quiet=QUIET))
-    for i in range(reps):
-        out["across"].append(term.press(b"l" if i % 2 == 0 else b"h", quiet=QUIET))
-    if reps % 2:  # back to the first column for the deal screen
+    column, last = 0, len(domain.STAGES) - 1
+    for i in range(reps):  # sweeps to the last column and back
+        step = 1 if (i // last) % 2 == 0 else -1
+        out["across"].append(term.press(b"l" if step == 1 else b"h", quiet=QUIET))
+        column += step
+    for _ in range(column):  # back to the first column for the deal screen
         term.press(b"h", quiet=QUIET)
     for _ in range(reps):
         out["open"].append(term.press(ENTER, quiet=QUIET))
