@@ -143,7 +143,7 @@ async def test_actions_that_need_a_deal_are_off_on_an_empty_board(pipeline: Pipe
         await started(pilot)
         screen = app.screen
         for action in ("open", "edit", "lose", "undo"):
-            assert screen.check_action(action, ()) is None, action
+            assert not screen.check_action(action, ()), action
         assert screen.check_action("new", ()) is True
         await pilot.press("enter", "e", "x", "greater_than_sign")
         assert app.screen is screen
@@ -220,7 +220,7 @@ async def test_gate_cancel_changes_nothing(pipeline: Pipeline) -> None:
         assert isinstance(app.screen, BoardScreen)
         assert pipeline.card(deal) == before
         assert selected(app) == ("prospect", "Fleet")
-        assert app.screen.check_action("undo", ()) is None, "nothing to undo"
+        assert not app.screen.check_action("undo", ()), "nothing to undo"
 
 
 async def test_moving_into_closed_wins(pipeline: Pipeline) -> None:
@@ -264,7 +264,7 @@ async def test_mark_lost_then_undo(pipeline: Pipeline) -> None:
         card = pipeline.card(deal)
         assert (card.stage, card.outcome, card.lost_reason) == ("discovery", OPEN, "")
         assert selected(app) == ("discovery", "Fleet")
-        assert app.screen.check_action("undo", ()) is None
+        assert not app.screen.check_action("undo", ())
 
 
 async def test_lost_dialog_cancel_changes_nothing(pipeline: Pipeline) -> None:
@@ -275,7 +275,7 @@ async def test_lost_dialog_cancel_changes_nothing(pipeline: Pipeline) -> None:
         await pilot.press("x", "escape")
         await pilot.pause()
         assert pipeline.card(deal).outcome == OPEN
-        assert app.screen.check_action("undo", ()) is None
+        assert not app.screen.check_action("undo", ())
 
 
 async def test_undo_steps_back_through_moves(pipeline: Pipeline) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Key
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -43,21 +43,27 @@ class BoardScreen(Screen[None]):
     """Six stage columns; keys and the mouse move deals through the stage gate."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", id="board.open"),
-        Binding("n", "new", "New", id="board.new"),
-        Binding("e", "edit", "Edit", id="board.edit"),
+        Binding("enter", "open", "Open", tooltip="Open the deal", id="board.open"),
+        Binding("n", "new", "New", tooltip="New deal in this column's stage", id="board.new"),
+        Binding("e", "edit", "Edit", tooltip="Edit the deal's fields", id="board.edit"),
         Binding(
-            "shift+left,less_than_sign", "move(-1)", "◀ Stage", key_display="<", id="board.back"
+            "shift+left,less_than_sign",
+            "move(-1)",
+            "Back",
+            tooltip="Move the deal one stage back",
+            key_display="<",
+            id="board.back",
         ),
         Binding(
             "shift+right,greater_than_sign",
             "move(1)",
-            "Stage ▶",
+            "Fwd",
+            tooltip="Move the deal one stage forward (through the gate)",
             key_display=">",
             id="board.forward",
         ),
-        Binding("x", "lose", "Lost", id="board.lose"),
-        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("x", "lose", "Lost", tooltip="Mark the deal lost", id="board.lose"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last move or outcome", id="board.undo"),
         Binding("slash", "filter", "Filter", key_display="/", id="board.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
@@ -77,11 +83,18 @@ class BoardScreen(Screen[None]):
             placeholder="Filter by title, company or contact (Esc clears)", id="board-filter"
         )
         yield Board(self.pipeline, id="board")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.board.focus()
         self.call_after_refresh(self._update_keys)
+
+    def on_resize(self, event: Resize) -> None:
+        """Narrow terminals give the palette's footer hint to the board's keys (Ctrl+P works)."""
+        footer, wide = self.query_one(Footer), event.size.width >= 100
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)
 
     @property
     def board(self) -> Board:
@@ -101,7 +114,7 @@ class BoardScreen(Screen[None]):
         if action in ("open", "edit", "lose", "move") and self.card is None:
             return None
         if action == "undo":
-            return bool(self._undo) or None
+            return bool(self._undo)
         if action == "clear_filter":
             return bool(self.board.source.query) or self.filter_input.display or None
         return True

@@ -22,6 +22,9 @@ from salestui import domain
 from salestui.store import DealCard, Pipeline
 from salestui.widgets.board_column import CARD_HEIGHT, BoardSource, StageColumn, StageHeader
 
+NARROW = 26
+"""Columns narrower than this get three-line headers (figures on lines of their own)."""
+
 
 class Board(Widget, can_focus=True):
     """Six stage columns with one selected card; keys move the selection."""
@@ -209,12 +212,7 @@ class Board(Widget, can_focus=True):
         self._paint_selection()
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._keep_visible)
-
-    def _keep_visible(self) -> None:
-        """After a resize the columns have new heights: scroll the selection back in."""
-        if self.column.count:
-            self.column.show_row(self.rows[self.column_index])
+        self.set_class(self.size.width < NARROW * len(self.columns), "-narrow")
 
     # ---------------------------------------------------------------- mouse
 

@@ -7,7 +7,6 @@ pages of 100 cards as they scroll into view, and keeps them until the stage chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -49,27 +48,35 @@ class StageHeader(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        """Label and count; total (first currency, "+N cur" for the others); weighted value.
+
+        The figures share the second line when it is wide enough, else take two lines
+        (the board makes headers three lines high in narrow columns).
+        """
         summary = self.summary
-        count = summary.count if summary else 0
         width = max(1, self.size.width)
-        number = f" {count:,}"
+        number = Text(f" {summary.count if summary else 0:,}", "dim")
         label = Text(self.stage.label, "bold", no_wrap=True, end="")
-        label.truncate(max(1, width - len(number)), overflow="ellipsis")
-        top = Text.assemble(label, (number, "dim"), no_wrap=True, end="")
-        bottom = Text(no_wrap=True, end="")
+        label.truncate(max(1, width - number.cell_len), overflow="ellipsis")
+        lines = [Text.assemble(label, number, end="")]
+        total, weighted = Text(end=""), Text(end="")
         if summary and summary.totals:
             first = summary.totals[0]
-            bottom.append_text(render.money(first.value, first.currency, compact=True))
-            if self.stage.key == domain.CLOSED:
-                bottom.append(f" ✓{summary.won:,} ✗{summary.lost:,}", "dim")
-            else:
-                bottom.append(" w ", "dim")
-                bottom.append_text(render.money(first.weighted, first.currency, compact=True))
+            total = render.money(first.value, first.currency, compact=True)
             if len(summary.totals) > 1:
-                bottom.append(f" +{len(summary.totals) - 1}", "dim")
-        top.truncate(width, overflow="ellipsis")
-        bottom.truncate(width, overflow="ellipsis")
-        return Text("\n", end="").join([top, bottom])
+                total.append(f" +{len(summary.totals) - 1} cur", "dim")
+            weighted = Text.assemble(
+                ("w ", "dim"), render.money(first.weighted, first.currency, compact=True), end=""
+            )
+            if self.stage.key == domain.CLOSED:
+                weighted.append(f" ✓{summary.won:,} ✗{summary.lost:,}", "dim")
+        if self.size.height >= 3:
+            lines += [total, weighted]
+        else:
+            lines.append(Text(" ", end="").join(part for part in (total, weighted) if part))
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n", end="").join(lines)
 
 
 class StageColumn(ScrollView, can_focus=False):
@@ -83,6 +90,7 @@ class StageColumn(ScrollView, can_focus=False):
         "card--won",
         "card--lost",
         "card--held",
+        "card--cursor",
     }
     DEFAULT_CSS = """
     StageColumn { scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -171,7 +179,12 @@ class StageColumn(ScrollView, can_focus=False):
             style = base + self.get_component_rich_style("card--selected")
         elif row == self.held:
             style = base + self.get_component_rich_style("card--held")
-        text = self._card_line(card, part, width)
+        cursor = row == self.selected or row == self.held
+        text = Text.assemble(
+            Text("▌" if cursor else " ", self._part("card--cursor") if cursor else ""),
+            self._card_line(card, part, width - 1),
+            end="",
+        )
         text.stylize_before(style)
         if style is not base:
             text.stylize(Style(bgcolor=style.bgcolor))
@@ -179,42 +192,67 @@ class StageColumn(ScrollView, can_focus=False):
         return Strip(segments).adjust_cell_length(width, style).crop(0, width)
 
     def _card_line(self, card: DealCard, part: int, width: int) -> Text:
+        """Line `part` of a card, `width` cells: title, company, then the figures.
+
+        The figures are value, task progress, days in stage and a mark. When they do
+        not fit, the mark shrinks to its symbol, then the days move to the company line.
+        """
         meta = self._part("card--meta")
         if part == 0:
-            text = Text(" ", end="")
-            text.append_text(render.literal(card.title, self._part("card--title")))
-        elif part == 1:
-            text = Text(" ", end="")
-            text.append_text(render.literal(card.company or card.contact or "—", meta))
+            return _fit(render.literal(card.title, self._part("card--title")), width)
+        days = Text(
+            f"{domain.days_between(card.stage_entered_at, self.source.pipeline.now())}d", meta
+        )
+        progress = f"{card.tasks_done}/{card.tasks_total}" if card.tasks_total else ""
+        complete = bool(progress) and card.tasks_done == card.tasks_total
+        mark, short, mark_style = self._mark(card)
+        value = render.money(card.value, card.currency, compact=True)
+        done = Text(progress, meta + Style(bold=True) if complete else meta, end="")
+        for figures in (
+            [value, done, days, Text(mark, mark_style)],
+            [value, done, days, Text(short, mark_style)],
+        ):
+            line = _join(figures)
+            if line.cell_len <= width:
+                days_apart = False
+                break
         else:
-            text = self._figures(card, meta)
-        text.truncate(width, overflow="ellipsis")
-        return text
+            line, days_apart = _join([value, done, Text(short, mark_style)]), True
+        if part == 2:
+            return _fit(line, width)
+        company = render.literal(card.company or card.contact or "—", meta)
+        if not days_apart:
+            return _fit(company, width)
+        company.truncate(max(0, width - days.cell_len - 1), overflow="ellipsis")
+        return _fit(_join([company, days]), width)
 
-    def _figures(self, card: DealCard, meta: Style) -> Text:
-        now: datetime = self.source.pipeline.now()
-        text = Text(" ", end="")
-        text.append_text(render.money(card.value, card.currency, compact=True))
-        if card.tasks_total:
-            done = card.tasks_done == card.tasks_total
-            text.append(
-                f" {card.tasks_done}/{card.tasks_total}",
-                meta if not done else meta + Style(bold=True),
-            )
-        text.append(f" {domain.days_between(card.stage_entered_at, now)}d", meta)
+    def _mark(self, card: DealCard) -> tuple[str, str, Style]:
+        """The card's mark in full and as one symbol (for narrow columns), and its style."""
         if card.outcome == WON:
-            text.append(" ✓won", self._part("card--won"))
-            if card.satisfaction_score:
-                text.append(f" ★{card.satisfaction_score}", self._part("card--won"))
-        elif card.outcome == LOST:
-            text.append(" ✗lost", self._part("card--lost"))
-        elif self.source.pipeline.is_stale(card):
-            text.append(" ⚑stale", self._part("card--stale"))
-        return text
+            score = f" ★{card.satisfaction_score}" if card.satisfaction_score else ""
+            return f"✓won{score}", f"✓{score.strip()}", self._part("card--won")
+        if card.outcome == LOST:
+            return "✗lost", "✗", self._part("card--lost")
+        if self.source.pipeline.is_stale(card):
+            return "⚑stale", "⚑", self._part("card--stale")
+        return "", "", Style()
 
     def _part(self, name: str) -> Style:
         """A component style without the background, so selection shows through."""
         return self.get_component_rich_style(name, partial=True)
 
     def on_resize(self) -> None:
+        """Keep the selected card in view whatever the new height."""
         self.virtual_size = Size(self.size.width, self.count * CARD_HEIGHT)
+        if self.selected is not None:
+            self.show_row(self.selected)
+
+
+def _join(parts: list[Text]) -> Text:
+    """The non-empty parts, one space apart."""
+    return Text(" ", end="").join(part for part in parts if part)
+
+
+def _fit(text: Text, width: int) -> Text:
+    text.truncate(max(0, width), overflow="ellipsis")
+    return text
