@@ -60,6 +60,11 @@ class Screen:
         self._text(text[position:])
 
     def _text(self, text: str) -> None:
+        if text.isascii() and text.isprintable():  # most runs: one cell per character
+            end = min(self.x + len(text), self.columns)
+            self.grid[self.y][self.x : end] = text[: end - self.x]
+            self.x = end
+            return
         for char in text:
             if char == "\r":
                 self.x = 0
@@ -95,11 +100,11 @@ class Terminal:
     def __init__(
         self, argv: Sequence[str], *, columns: int, rows: int, env: dict[str, str]
     ) -> None:
-        self.screen = Screen(columns, rows)
+        self._screen = Screen(columns, rows)
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.chunks: list[tuple[float, bytes]] = []
-        self._seen = 0
+        self._seen = self._fed = 0
         self._arrived = threading.Condition()
         self.started = self.last = time.perf_counter()
         self.process = subprocess.Popen(
@@ -123,7 +128,7 @@ class Terminal:
                 return
 
     def _next(self, deadline: float) -> tuple[float, bytes] | None:
-        """The next chunk not yet fed to the screen, waiting until `deadline` at most."""
+        """The next chunk not yet taken, waiting until `deadline` at most."""
         with self._arrived:
             while self._seen >= len(self.chunks):
                 left = deadline - time.perf_counter()
@@ -133,17 +138,32 @@ class Terminal:
             self._seen += 1
         if not chunk[1]:
             raise RuntimeError(f"the program exited (status {self.process.poll()})")
-        self.screen.feed(chunk[1])
         self.last = chunk[0]
         return chunk
 
+    def _dump(self) -> str:
+        """The screen after every chunk taken so far, for error messages."""
+        for _, data in self.chunks[self._fed : self._seen]:
+            self._screen.feed(data)
+        self._fed = self._seen
+        return "\n".join(self._screen.lines())
+
     def wait_for(self, ready: Callable[[Screen], bool], timeout: float) -> float:
-        """Seconds from process start until the screen first satisfies `ready`."""
+        """Seconds from process start until the screen first satisfies `ready`.
+
+        The screen model is fed only once the program pauses for 50 ms, so that the
+        harness's own work does not slow the program down on a small machine.
+        """
         deadline = time.perf_counter() + timeout
-        while (chunk := self._next(deadline)) is not None:
-            if ready(self.screen):
-                return chunk[0] - self.started
-        raise TimeoutError("the expected screen did not appear:\n" + "\n".join(self.screen.lines()))
+        while self._next(deadline) is not None:
+            while self._next(min(deadline, self.last + 0.05)) is not None:
+                pass
+            for stamp, data in self.chunks[self._fed : self._seen]:
+                self._screen.feed(data)
+                self._fed += 1
+                if ready(self._screen):
+                    return stamp - self.started
+        raise TimeoutError("the expected screen did not appear:\n" + self._dump())
 
     def settle(self, quiet: float, timeout: float = 10.0) -> None:
         """Wait until the program has written nothing for `quiet` seconds."""
@@ -160,7 +180,7 @@ class Terminal:
         os.write(self.master, key)
         first = self._next(sent + timeout)
         if first is None:
-            raise TimeoutError(f"no repaint after {key!r}:\n" + "\n".join(self.screen.lines()))
+            raise TimeoutError(f"no repaint after {key!r}:\n" + self._dump())
         size = len(first[1])
         while (chunk := self._next(min(sent + timeout, self.last + quiet))) is not None:
             size += len(chunk[1])
