@@ -434,3 +434,24 @@ async def test_help_lists_every_board_key(pipeline: Pipeline) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_selected_card_and_focused_column_stand_out_in_every_theme(
+    pipeline: Pipeline,
+) -> None:
+    add(pipeline, "Other")
+    add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        board = board_of(app)
+        column = board.columns[0]
+        for theme in app.available_themes:
+            app.theme = theme
+            await pilot.pause()
+            chosen, other = column.render_line(0), column.render_line(4)
+            assert chosen.text[0] == "▌" and other.text[0] == " ", theme
+            background = {s.style.bgcolor for s in chosen if s.style and s.text.strip()}
+            assert background.isdisjoint({s.style.bgcolor for s in other if s.style}), theme
+            active, idle = board.headers[0].styles.background, board.headers[1].styles.background
+            assert active != idle, theme

@@ -65,7 +65,7 @@ class BoardScreen(Screen[None]):
         Binding("x", "lose", "Lost", tooltip="Mark the deal lost", id="board.lose"),
         Binding("u", "undo", "Undo", tooltip="Undo the last move or outcome", id="board.undo"),
         Binding("slash", "filter", "Filter", key_display="/", id="board.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="board.clear-filter"),
     ]
 
     def __init__(self, pipeline: Pipeline) -> None:
@@ -80,7 +80,9 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder="Filter by title, company or contact (Esc clears)", id="board-filter"
+            placeholder="Filter by title, company or contact (Esc clears)",
+            id="board-filter",
+            compact=True,
         )
         yield Board(self.pipeline, id="board")
         yield Footer(compact=True)
@@ -116,7 +118,7 @@ class BoardScreen(Screen[None]):
         if action == "undo":
             return bool(self._undo)
         if action == "clear_filter":
-            return bool(self.board.source.query) or self.filter_input.display or None
+            return bool(self.board.source.query) or self.filter_input.display
         return True
 
     @on(Board.Selected)

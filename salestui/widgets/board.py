@@ -178,7 +178,7 @@ class Board(Widget, can_focus=True):
 
     def _mark_focused(self, on: bool) -> None:
         """Light the focused column's header (a class on the header alone restyles only it)."""
-        self.headers[self.column_index].set_class(on and self.has_focus, "-active")
+        self.headers[self.column_index].set_class(on and self.has_focus_within, "-active")
 
     def _announce(self) -> None:
         self.post_message(self.Selected(self, self.selected_card))

@@ -1,0 +1,44 @@
+"""Snapshots of the board on the demo data (frozen time) at the smallest and a roomy size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from salestui.app import SalesApp
+from salestui.store import Pipeline
+from salestui.widgets.board_column import StageColumn
+
+TRICKY = "[red]x[/red] 🚀 <script>"
+
+
+@pytest.fixture
+def board_app(demo_pipeline: Pipeline) -> SalesApp:
+    """The demo pipeline plus a deal whose title looks like markup, first in Prospect."""
+    demo_pipeline.create(
+        {"title": TRICKY, "company": "[bold]Acme[/bold]", "value": "1200", "currency": "EUR"}
+    )
+    return SalesApp(demo_pipeline)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_board(board_app: SalesApp, snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(board_app, terminal_size=size)
+
+
+def test_board_selection_in_another_column(board_app: SalesApp, snap_compare: Any) -> None:
+    assert snap_compare(board_app, press=["l", "l", "j"], terminal_size=(160, 48))
+
+
+def test_board_filter(board_app: SalesApp, snap_compare: Any) -> None:
+    assert snap_compare(board_app, press=["slash", *"acme"], terminal_size=(160, 48))
+
+
+async def test_board_card_shows_the_title_exactly(board_app: SalesApp) -> None:
+    """The markup-like title reaches the screen as typed, not as markup."""
+    async with board_app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        column = board_app.screen.query_one(StageColumn)
+        lines = [column.render_line(y).text.rstrip() for y in range(3)]
+        assert lines[:2] == [f"▌{TRICKY}", "▌[bold]Acme[/bold]"]
