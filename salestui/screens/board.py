@@ -275,8 +275,6 @@ class BoardScreen(Screen[None]):
         self.board.focus()
 
     def action_clear_filter(self) -> None:
-        if self.board.cancel_drag():
-            return
         self.filter_input.value = ""
         self.filter_input.display = False
         self.board.set_query("")

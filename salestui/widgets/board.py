@@ -38,6 +38,7 @@ class Board(Widget, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="board.page-down"),
         Binding("home,g", "edge(-1)", "First", show=False, id="board.first"),
         Binding("end,G", "edge(1)", "Last", show=False, id="board.last"),
+        Binding("escape", "cancel_drag", "Cancel drag", show=False, id="board.cancel-drag"),
     ]
 
     column_index: var[int] = var(0)
@@ -274,14 +275,16 @@ class Board(Widget, can_focus=True):
         if drag.target is not None and isinstance(drag.target.parent, Widget):
             drag.target.parent.remove_class("-drop-target")
 
-    def cancel_drag(self) -> bool:
-        """Esc during a drag: drop nothing. True when a drag was cancelled."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc cancels a drag; otherwise it goes on to the screen (clearing the filter)."""
+        return self._drag is not None if action == "cancel_drag" else True
+
+    def action_cancel_drag(self) -> None:
+        """Esc during a drag: drop nothing."""
         drag, self._drag = self._drag, None
-        if drag is None:
-            return False
-        self.release_mouse()
-        self._end_drag(drag)
-        return True
+        if drag is not None:
+            self.release_mouse()
+            self._end_drag(drag)
 
     def on_click(self, event: events.Click) -> None:
         if event.chain == 2 and self.selected_card is not None:

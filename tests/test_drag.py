@@ -1,0 +1,186 @@
+"""Dragging cards between columns with the mouse (Pilot: mouse_down, hover, mouse_up)."""
+
+from __future__ import annotations
+
+from textual.events import MouseScrollDown
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Checkbox
+
+from salestui.app import SalesApp
+from salestui.domain import OPEN, STAGE_KEYS
+from salestui.screens.board import BoardScreen
+from salestui.screens.gate import GateDialog
+from salestui.store import Pipeline
+from salestui.widgets.board import Board
+from salestui.widgets.board_column import CARD_HEIGHT, StageColumn
+
+SIZE = (160, 48)
+
+
+def add(pipeline: Pipeline, title: str, stage: str = "prospect") -> int:
+    return pipeline.create({"title": title, "value": "1000"}, stage=stage).id
+
+
+def tick_stage(pipeline: Pipeline, deal_id: int, stage: str) -> None:
+    for task in pipeline.get(deal_id).tasks_of(stage):
+        pipeline.set_task_done(deal_id, task.id, True)
+
+
+def board(app: SalesApp) -> Board:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen), screen
+    return screen.board
+
+
+def column(app: SalesApp, stage: str) -> StageColumn:
+    return board(app).columns[STAGE_KEYS.index(stage)]
+
+
+def card_at(app: SalesApp, stage: str, row: int = 0, dx: int = 3) -> tuple[int, int]:
+    """Screen cell over the title of the card at `row` of `stage`."""
+    region = column(app, stage).region
+    return region.x + dx, region.y + row * CARD_HEIGHT
+
+
+def stage_box(app: SalesApp, stage: str) -> Widget:
+    parent = column(app, stage).parent
+    assert isinstance(parent, Widget)
+    return parent
+
+
+async def drag(pilot: Pilot[None], start: tuple[int, int], *path: tuple[int, int]) -> None:
+    """Press at `start`, move through `path`; the caller releases."""
+    await pilot.mouse_down(offset=start)
+    for point in path:
+        await pilot.hover(offset=point)
+
+
+async def started(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_drag_to_the_next_column_moves_the_deal(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "qualified")
+    tick_stage(pipeline, deal, "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        start = card_at(app, "qualified")
+        target = card_at(app, "discovery", row=3)
+        middle = ((start[0] + target[0]) // 2, start[1] + 2)
+        await drag(pilot, start, middle, target)
+        assert column(app, "qualified").held == 0, "the card is held"
+        assert stage_box(app, "discovery").has_class("-drop-target")
+        assert not stage_box(app, "qualified").has_class("-drop-target")
+        await pilot.mouse_up(offset=target)
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "discovery"
+        assert isinstance(app.screen, BoardScreen)
+        assert board(app).column.stage == "discovery"
+        assert board(app).selected_card is not None
+        assert board(app).selected_card.id == deal
+        assert column(app, "qualified").held is None
+        assert not stage_box(app, "discovery").has_class("-drop-target")
+
+
+async def test_drag_blocked_by_open_tasks_opens_the_gate(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        target = card_at(app, "qualified")
+        await drag(pilot, card_at(app, "prospect"), target)
+        await pilot.mouse_up(offset=target)
+        await pilot.pause()
+        assert isinstance(app.screen, GateDialog)
+        for box in app.screen.query(Checkbox):
+            box.value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "qualified"
+
+
+async def test_drag_cancelled_by_escape_changes_nothing(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        target = card_at(app, "prospect")
+        await drag(pilot, card_at(app, "qualified"), target)
+        assert stage_box(app, "prospect").has_class("-drop-target")
+        await pilot.press("escape")
+        assert not stage_box(app, "prospect").has_class("-drop-target")
+        assert column(app, "qualified").held is None
+        await pilot.mouse_up(offset=target)
+        await pilot.pause()
+        assert pipeline.card(deal).stage == "qualified"
+        assert app.mouse_captured is None
+
+
+async def test_release_on_own_column_or_outside_changes_nothing(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "qualified")
+    before = pipeline.card(deal)
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        start = card_at(app, "qualified")
+        own = card_at(app, "qualified", row=4)
+        await drag(pilot, start, own)
+        assert not stage_box(app, "qualified").has_class("-drop-target"), "not a target"
+        await pilot.mouse_up(offset=own)
+        footer = (start[0], SIZE[1] - 1)
+        await drag(pilot, start, card_at(app, "prospect"), footer)
+        assert not stage_box(app, "prospect").has_class("-drop-target")
+        await pilot.mouse_up(offset=footer)
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert pipeline.card(deal) == before
+
+
+async def test_a_press_that_barely_moves_is_a_click(pipeline: Pipeline) -> None:
+    add(pipeline, "Older", "discovery")
+    newer = add(pipeline, "Newer", "discovery")
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        x, y = card_at(app, "discovery", row=1)
+        await pilot.mouse_down(offset=(x, y))
+        await pilot.hover(offset=(x + 1, y))
+        assert column(app, "discovery").held is None, "not a drag yet"
+        await pilot.mouse_up(offset=(x + 1, y))
+        await pilot.pause()
+        selected = board(app).selected_card
+        assert selected is not None and selected.title == "Older"
+        assert pipeline.card(deal).stage == "prospect"
+        assert pipeline.card(newer).stage == "discovery"
+
+
+async def test_double_click_opens_the_deal(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.double_click(offset=card_at(app, "qualified"))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DealScreen"
+
+
+async def test_wheel_scrolls_the_column_under_the_pointer(pipeline: Pipeline) -> None:
+    for n in range(30):
+        add(pipeline, f"D{n}", "discovery")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        x, y = card_at(app, "discovery", dx=2)
+        target = column(app, "discovery")
+        wheel = MouseScrollDown(None, x, y, 0, 1, 0, False, False, False, screen_x=x, screen_y=y)
+        app.screen._forward_event(wheel)  # as the driver delivers it: to the widget under it
+        await pilot.pause()
+        assert target.scroll_y > 0
+        assert column(app, "prospect").scroll_y == 0
+        assert board(app).column.stage == "prospect", "scrolling does not move the selection"
+        assert pipeline.count(outcome=OPEN) == 30
