@@ -131,7 +131,7 @@ async def test_a_cursor_step_repaints_two_cards_and_reads_nothing(pipeline: Pipe
             return original_page(*args, **kwargs)  # type: ignore[arg-type]
 
         column.refresh = refresh  # type: ignore[method-assign]
-        pipeline.page = page  # type: ignore[method-assign]
+        pipeline.page = page  # type: ignore[method-assign,assignment]
         await pilot.press("down")
         assert painted == [column.row_region(0), column.row_region(1)]
         assert reads == []

@@ -79,8 +79,8 @@ async def test_drag_to_the_next_column_moves_the_deal(pipeline: Pipeline) -> Non
         assert pipeline.card(deal).stage == "discovery"
         assert isinstance(app.screen, BoardScreen)
         assert board(app).column.stage == "discovery"
-        assert board(app).selected_card is not None
-        assert board(app).selected_card.id == deal
+        chosen = board(app).selected_card
+        assert chosen is not None and chosen.id == deal
         assert column(app, "qualified").held is None
         assert not stage_box(app, "discovery").has_class("-drop-target")
 

@@ -1,0 +1,98 @@
+"""End to end: the real app in tmux, a card dragged with the SGR mouse sequences of a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from salestui.store import Pipeline, open_pipeline
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+COLUMNS, ROWS = 160, 48
+TITLE = "Dragged across"
+
+
+def tmux(*args: str) -> str:
+    assert TMUX is not None
+    done = subprocess.run([TMUX, *args], capture_output=True, text=True, check=True, timeout=10)
+    return done.stdout
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def find(screen: list[str], text: str) -> tuple[int, int]:
+    """1-based (x, y) of the first cell of `text` on the captured screen."""
+    for y, line in enumerate(screen, start=1):
+        if text in line:
+            return line.index(text) + 1, y
+    raise AssertionError(f"{text!r} is not on screen:\n" + "\n".join(screen))
+
+
+def show(db: Path, deal_id: int) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-m", "salestui", "--db", str(db), "deal", "show", str(deal_id), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Path, int]:
+    """A database with one Qualified deal whose Qualified tasks are all done."""
+    db = tmp_path / "drag.db"
+    pipeline: Pipeline = open_pipeline(f"sqlite:///{db}", author="tester")
+    deal = pipeline.create({"title": TITLE, "company": "Acme", "value": "5000"}, stage="qualified")
+    for task in deal.tasks_of("qualified"):
+        pipeline.set_task_done(deal.id, task.id, True)
+    return db, deal.id
+
+
+def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int]) -> None:
+    db, deal_id = seeded
+    session = f"board-drag-{os.getpid()}"
+    command = f"{sys.executable} -m salestui --db {db}"
+    tmux("new-session", "-d", "-s", session, "-x", str(COLUMNS), "-y", str(ROWS), command)
+    try:
+
+        def screen() -> list[str]:
+            return tmux("capture-pane", "-p", "-t", session).splitlines()
+
+        def ready() -> bool:
+            text = "\n".join(screen())
+            return all(part in text for part in (TITLE, "Discovery", "Closed", "Filter"))
+
+        wait_for(ready, "the whole board")
+        lines = screen()
+        x, y = find(lines, TITLE)
+        target_x, _ = find(lines, "Discovery")
+        press, release = f"\x1b[<0;{x + 2};{y}M", f"\x1b[<0;{target_x + 2};{y + 4}m"
+        steps = [f"\x1b[<32;{x + 2 + (target_x - x) * n // 4};{y + n}M" for n in range(1, 5)]
+        for sequence in (press, *steps):
+            tmux("send-keys", "-t", session, "-l", sequence)
+            time.sleep(0.05)
+        tmux("send-keys", "-t", session, "-l", release)
+        wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move")
+        assert show(db, deal_id)["outcome"] == "open"
+    finally:
+        subprocess.run([TMUX or "tmux", "kill-session", "-t", session], check=False)
