@@ -7,9 +7,11 @@ pages of 100 cards as they scroll into view, and keeps them until the stage chan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -106,6 +108,8 @@ class StageColumn(ScrollView, can_focus=False):
         self.held: int | None = None
         """Row of a card being dragged."""
         self._pages: dict[int, list[DealCard]] = {}
+        self._strips: LRUCache[tuple[DealCard, int, int, str, date], Strip] = LRUCache(1024)
+        """Drawn card lines: a card that only shifted (a move above it) is not drawn again."""
 
     # ---------------------------------------------------------------- data
 
@@ -171,25 +175,33 @@ class StageColumn(ScrollView, can_focus=False):
         line = y + round(self.scroll_y)
         row, part = divmod(line, CARD_HEIGHT)
         card = self.card_at(row)
-        base = self.rich_style
         if card is None or part == CARD_HEIGHT - 1:
-            return Strip.blank(width, base)
-        style = base
-        if row == self.selected:
-            style = base + self.get_component_rich_style("card--selected")
-        elif row == self.held:
-            style = base + self.get_component_rich_style("card--held")
-        cursor = row == self.selected or row == self.held
+            return Strip.blank(width, self.rich_style)
+        state = "selected" if row == self.selected else "held" if row == self.held else ""
+        key = (card, part, width, state, self.source.pipeline.now().date())
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._render_card_line(card, part, width, state)
+        return strip
+
+    def _render_card_line(self, card: DealCard, part: int, width: int, state: str) -> Strip:
+        base = self.rich_style
+        style = base + self.get_component_rich_style(f"card--{state}") if state else base
         text = Text.assemble(
-            Text("▌" if cursor else " ", self._part("card--cursor") if cursor else ""),
+            Text("▌" if state else " ", self._part("card--cursor") if state else ""),
             self._card_line(card, part, width - 1),
             end="",
         )
         text.stylize_before(style)
-        if style is not base:
+        if state:
             text.stylize(Style(bgcolor=style.bgcolor))
         segments = list(text.render(self.app.console))
         return Strip(segments).adjust_cell_length(width, style).crop(0, width)
+
+    def notify_style_update(self) -> None:
+        """A new theme or class: drawn lines are stale."""
+        super().notify_style_update()
+        self._strips.clear()
 
     def _card_line(self, card: DealCard, part: int, width: int) -> Text:
         """Line `part` of a card, `width` cells: title, company, then the figures.
