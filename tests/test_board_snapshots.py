@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from salestui.app import SalesApp
 from salestui.store import Pipeline
@@ -42,3 +43,14 @@ async def test_board_card_shows_the_title_exactly(board_app: SalesApp) -> None:
         column = board_app.screen.query_one(StageColumn)
         lines = [column.render_line(y).text.rstrip() for y in range(3)]
         assert lines[:2] == [f"▌{TRICKY}", "▌[bold]Acme[/bold]"]
+
+
+def test_board_during_a_drag(board_app: SalesApp, snap_compare: Any) -> None:
+    """The held card and the column under the pointer are highlighted."""
+
+    async def hold(pilot: Pilot[None]) -> None:
+        source, target = pilot.app.screen.query(StageColumn)[1:3]
+        await pilot.mouse_down(source, offset=(3, 4))
+        await pilot.hover(target, offset=(5, 9))
+
+    assert snap_compare(board_app, run_before=hold, terminal_size=(160, 48))

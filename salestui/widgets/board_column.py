@@ -110,6 +110,7 @@ class StageColumn(ScrollView, can_focus=False):
         self._pages: dict[int, list[DealCard]] = {}
         self._strips: LRUCache[tuple[DealCard, int, int, str, date], Strip] = LRUCache(1024)
         """Drawn card lines: a card that only shifted (a move above it) is not drawn again."""
+        self._styles: dict[tuple[str, bool], Style] = {}
 
     # ---------------------------------------------------------------- data
 
@@ -176,8 +177,8 @@ class StageColumn(ScrollView, can_focus=False):
         row, part = divmod(line, CARD_HEIGHT)
         card = self.card_at(row)
         if card is None or part == CARD_HEIGHT - 1:
-            return Strip.blank(width, self.rich_style)
-        state = "selected" if row == self.selected else "held" if row == self.held else ""
+            return Strip.blank(width, self._style("base"))
+        state = "held" if row == self.held else "selected" if row == self.selected else ""
         key = (card, part, width, state, self.source.pipeline.now().date())
         strip = self._strips.get(key)
         if strip is None:
@@ -185,8 +186,8 @@ class StageColumn(ScrollView, can_focus=False):
         return strip
 
     def _render_card_line(self, card: DealCard, part: int, width: int, state: str) -> Strip:
-        base = self.rich_style
-        style = base + self.get_component_rich_style(f"card--{state}") if state else base
+        base = self._style("base")
+        style = base + self._style(f"card--{state}") if state else base
         text = Text.assemble(
             Text("▌" if state else " ", self._part("card--cursor") if state else ""),
             self._card_line(card, part, width - 1),
@@ -202,6 +203,7 @@ class StageColumn(ScrollView, can_focus=False):
         """A new theme or class: drawn lines are stale."""
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
 
     def _card_line(self, card: DealCard, part: int, width: int) -> Text:
         """Line `part` of a card, `width` cells: title, company, then the figures.
@@ -251,7 +253,19 @@ class StageColumn(ScrollView, can_focus=False):
 
     def _part(self, name: str) -> Style:
         """A component style without the background, so selection shows through."""
-        return self.get_component_rich_style(name, partial=True)
+        return self._style(name, partial=True)
+
+    def _style(self, name: str, *, partial: bool = False) -> Style:
+        """The widget's own style ("base") or a component's, worked out once per theme."""
+        key = (name, partial)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = (
+                self.rich_style
+                if name == "base"
+                else self.get_component_rich_style(name, partial=partial)
+            )
+        return style
 
     def on_resize(self) -> None:
         """Keep the selected card in view whatever the new height."""
