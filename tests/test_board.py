@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from conftest import Clock
+from textual.events import Key
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
 from salestui.app import SalesApp
-from salestui.domain import LOST, OPEN, WON
+from salestui.demo import demo_deals
+from salestui.domain import LOST, OPEN, STAGE_KEYS, WON
 from salestui.screens.board import BoardScreen
 from salestui.screens.deal_form import DealForm
 from salestui.screens.gate import GateDialog
 from salestui.screens.lost import LostDialog
-from salestui.store import Pipeline
+from salestui.store import DealCard, Pipeline
 from salestui.widgets.board import Board
 from salestui.widgets.board_column import StageColumn
 
@@ -82,15 +85,47 @@ async def test_keys_move_the_selection_between_cards_and_columns(pipeline: Pipel
         assert selected(app) == ("qualified", "Q2")
 
 
-async def test_page_keys_and_scrolling_keep_the_selection_visible(pipeline: Pipeline) -> None:
+async def test_selection_stops_at_the_edges_and_empty_columns_select_nothing(
+    pipeline: Pipeline,
+) -> None:
+    add(pipeline, "P1")
+    add(pipeline, "P2")
+    add(pipeline, "C1", "closed")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("h", "left", "k", "up", "pageup", "home")
+        assert selected(app) == ("prospect", "P2")
+        await pilot.press("j", "j", "down", "pagedown", "end")
+        assert selected(app) == ("prospect", "P1")
+        await pilot.press("l")
+        assert selected(app) == ("qualified", None)
+        screen = app.screen
+        await pilot.press("j", "G", "pagedown", "enter", "e", "x", "greater_than_sign")
+        assert app.screen is screen and selected(app) == ("qualified", None)
+        assert not screen.check_action("open", ()), "Open is dimmed on an empty column"
+        await pilot.press(*"llllllll")
+        assert selected(app) == ("closed", "C1")
+        await pilot.press("h", "h", "h", "h", "h")
+        assert selected(app) == ("prospect", "P1"), "the row was remembered"
+
+
+async def test_page_keys_and_resizing_keep_the_selection_visible(pipeline: Pipeline) -> None:
     for n in range(60):
         add(pipeline, f"D{n:02}")
     app = SalesApp(pipeline)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
         board = board_of(app)
-        await pilot.press("pagedown")
-        assert board.rows[0] == board.column.rows_per_page
+        await pilot.press("pagedown", "pagedown")
+        assert board.rows[0] == 2 * board.column.rows_per_page
+        assert_selection_visible(board)
+        chosen = selected(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert selected(app) == chosen
+        assert_selection_visible(board)
         await pilot.press("G")
         await pilot.pause()
         assert selected(app) == ("prospect", "D00")
@@ -111,30 +146,42 @@ def assert_selection_visible(board: Board) -> None:
     assert Region(0, 0, column.size.width, column.size.height).contains_region(row), row
 
 
-async def test_a_cursor_step_repaints_two_cards_and_reads_nothing(pipeline: Pipeline) -> None:
-    for n in range(250):
-        add(pipeline, f"D{n:03}")
+async def test_with_5000_deals_only_what_is_on_screen_is_read_and_repainted(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.bulk_add(demo_deals(pipeline.now(), 5000, closed_share=0.5))
+    reads: list[tuple[str, int]] = []
+    original_page = pipeline.page
+
+    def page(stage: str, offset: int = 0, limit: int = 100, **kwargs: Any) -> list[DealCard]:
+        reads.append((stage, offset))
+        return original_page(stage, offset, limit, **kwargs)
+
+    pipeline.page = page  # type: ignore[method-assign]
     app = SalesApp(pipeline)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await started(pilot)
-        column = board_of(app).column
+        board = board_of(app)
+        assert min(column.count for column in board.columns) > 400
+        assert sorted(reads) == sorted((stage, 0) for stage in STAGE_KEYS), "one page each"
+        reads.clear()
+        column = board.column
         painted: list[Region] = []
-        reads: list[int] = []
-        original_refresh, original_page = column.refresh, pipeline.page
+        original_refresh = column.refresh
 
-        def refresh(*regions: Region, **kwargs: object) -> StageColumn:
+        def refresh(*regions: Region, **kwargs: Any) -> StageColumn:
             painted.extend(regions)
-            return original_refresh(*regions, **kwargs)  # type: ignore[arg-type]
-
-        def page(*args: object, **kwargs: object) -> object:
-            reads.append(1)
-            return original_page(*args, **kwargs)  # type: ignore[arg-type]
+            return original_refresh(*regions, **kwargs)
 
         column.refresh = refresh  # type: ignore[method-assign]
-        pipeline.page = page  # type: ignore[method-assign,assignment]
         await pilot.press("down")
-        assert painted == [column.row_region(0), column.row_region(1)]
+        assert painted == [column.row_region(0), column.row_region(1)], "two cards"
         assert reads == []
+        await pilot.press("l", "l", "l", "l", "l", "G")
+        closed = board.columns[-1]
+        assert reads == [("closed", (closed.count - 1) // 100 * 100)], "only the last page"
+        await pilot.press("g", "h")
+        assert len(reads) == 1, "pages already read are kept"
 
 
 async def test_actions_that_need_a_deal_are_off_on_an_empty_board(pipeline: Pipeline) -> None:
@@ -254,7 +301,7 @@ async def test_mark_lost_then_undo(pipeline: Pipeline) -> None:
         await pilot.press("1", "ctrl+s")
         await pilot.pause()
         card = pipeline.card(deal)
-        assert (card.stage, card.outcome) == ("closed", LOST)
+        assert (card.stage, card.outcome, card.lost_reason) == ("closed", LOST, "Price")
         assert selected(app) == ("closed", "Fleet")
         await pilot.press("x")
         assert isinstance(app.screen, BoardScreen), "no dialog for a lost deal"
@@ -323,6 +370,24 @@ async def test_filter_as_you_type_and_escape_clears(pipeline: Pipeline) -> None:
         assert [c.count for c in board.columns[:2]] == [2, 1]
 
 
+async def test_keys_typed_right_after_slash_go_to_the_filter(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", company="Acme")
+    add(pipeline, "Phones", company="Newell")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        driver = app._driver
+        assert driver is not None
+        for key, character in [("slash", "/"), *((c, c) for c in "newe")]:
+            driver.send_message(Key(key, character))  # one burst, as a fast typist sends it
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen), "n and e did not open forms"
+        assert app.screen.query_one("#board-filter", Input).value == "newe"
+        assert board_of(app).columns[0].count == 1
+        assert board_of(app).headers[0].summary.count == 1  # type: ignore[union-attr]
+
+
 async def test_filter_escape_while_typing_clears(pipeline: Pipeline) -> None:
     add(pipeline, "Fleet")
     app = SalesApp(pipeline)
@@ -384,7 +449,7 @@ async def test_edit_form_saves_changes_and_redraws_the_card(pipeline: Pipeline) 
         assert selected(app) == ("prospect", "Fleet rollout")
 
 
-async def test_enter_opens_the_deal_and_closing_keeps_it_selected(
+async def test_enter_opens_the_deal_and_closing_shows_the_card_updated(
     pipeline: Pipeline, clock: Clock
 ) -> None:
     add(pipeline, "Other")
@@ -397,11 +462,17 @@ async def test_enter_opens_the_deal_and_closing_keeps_it_selected(
         await pilot.pause()
         assert type(app.screen).__name__ == "DealScreen"
         clock.now += timedelta(hours=1)
-        pipeline.set_notes(deal, "called today")  # fresh activity: first in the column
+        await pilot.press("space")  # ticks the first open task: fresh activity, first in column
+        await pilot.pause()
+        assert pipeline.card(deal).tasks_done == 1
         await pilot.press("escape")
         await pilot.pause()
+        board = board_of(app)
         assert selected(app) == ("prospect", "Fleet")
-        assert board_of(app).rows[0] == 0
+        assert board.rows[0] == 0
+        card = board.selected_card
+        assert card is not None and (card.tasks_done, card.tasks_total) == (1, 3)
+        assert board.column.render_line(2).text.startswith("▌€1k 1/3 ")
 
 
 async def test_help_lists_every_board_key(pipeline: Pipeline) -> None:
