@@ -36,6 +36,10 @@ def test_board_filter(board_app: SalesApp, snap_compare: Any) -> None:
     assert snap_compare(board_app, press=["slash", *"acme"], terminal_size=(160, 48))
 
 
+def test_help_screen(board_app: SalesApp, snap_compare: Any) -> None:
+    assert snap_compare(board_app, press=["question_mark"], terminal_size=(80, 24))
+
+
 async def test_board_card_shows_the_title_exactly(board_app: SalesApp) -> None:
     """The markup-like title reaches the screen as typed, not as markup."""
     async with board_app.run_test(size=(160, 48)) as pilot:
