@@ -1,9 +1,10 @@
-"""End to end: the real app in tmux, a card dragged with the SGR mouse sequences of a terminal."""
+"""End to end: the real app in tmux, cards dragged with the SGR mouse sequences of a terminal."""
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,10 @@ TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 COLUMNS, ROWS = 160, 48
+SALESTUI = str(Path(sys.executable).with_name("salestui"))
+"""The installed console script, as a user starts it."""
 TITLE = "Dragged across"
+GATED = "Awaiting agendas"
 
 
 def tmux(*args: str) -> str:
@@ -47,7 +51,7 @@ def find(screen: list[str], text: str) -> tuple[int, int]:
 
 def show(db: Path, deal_id: int) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "-m", "salestui", "--db", str(db), "deal", "show", str(deal_id), "--json"],
+        [SALESTUI, "--db", str(db), "deal", "show", str(deal_id), "--json"],
         capture_output=True,
         text=True,
         check=True,
@@ -58,41 +62,54 @@ def show(db: Path, deal_id: int) -> dict[str, object]:
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> tuple[Path, int]:
-    """A database with one Qualified deal whose Qualified tasks are all done."""
+def seeded(tmp_path: Path) -> tuple[Path, int, int]:
+    """Two Qualified deals: one with its Qualified tasks done, one with them open."""
     db = tmp_path / "drag.db"
     pipeline: Pipeline = open_pipeline(f"sqlite:///{db}", author="tester")
+    gated = pipeline.create({"title": GATED, "value": "900"}, stage="qualified")
     deal = pipeline.create({"title": TITLE, "company": "Acme", "value": "5000"}, stage="qualified")
     for task in deal.tasks_of("qualified"):
         pipeline.set_task_done(deal.id, task.id, True)
-    return db, deal.id
+    return db, deal.id, gated.id
 
 
-def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int]) -> None:
-    db, deal_id = seeded
-    session = f"board-drag-{os.getpid()}"
-    command = f"{sys.executable} -m salestui --db {db}"
+def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int, int]) -> None:
+    db, deal_id, gated_id = seeded
+    session = f"board-drag-{os.getpid()}-{time.monotonic_ns()}"
+    command = f"{shlex.quote(SALESTUI)} --db {shlex.quote(str(db))}"
     tmux("new-session", "-d", "-s", session, "-x", str(COLUMNS), "-y", str(ROWS), command)
     try:
 
         def screen() -> list[str]:
             return tmux("capture-pane", "-p", "-t", session).splitlines()
 
-        def ready() -> bool:
+        def shows(*parts: str) -> bool:
             text = "\n".join(screen())
-            return all(part in text for part in (TITLE, "Discovery", "Closed", "Filter"))
+            return all(part in text for part in parts)
 
-        wait_for(ready, "the whole board")
-        lines = screen()
-        x, y = find(lines, TITLE)
-        target_x, _ = find(lines, "Discovery")
-        press, release = f"\x1b[<0;{x + 2};{y}M", f"\x1b[<0;{target_x + 2};{y + 4}m"
-        steps = [f"\x1b[<32;{x + 2 + (target_x - x) * n // 4};{y + n}M" for n in range(1, 5)]
-        for sequence in (press, *steps):
-            tmux("send-keys", "-t", session, "-l", sequence)
-            time.sleep(0.05)
-        tmux("send-keys", "-t", session, "-l", release)
+        def drag_to_discovery(title: str) -> None:
+            """Press on the card titled `title`, move in steps, release over Discovery."""
+            lines = screen()
+            x, y = find(lines, title)
+            qualified_x, _ = find(lines, "Qualified")
+            target_x, _ = find(lines, "Discovery")
+            assert qualified_x <= x < target_x, "the card is in the Qualified column"
+            press, release = f"\x1b[<0;{x + 2};{y}M", f"\x1b[<0;{target_x + 2};{y + 4}m"
+            steps = [f"\x1b[<32;{x + 2 + (target_x - x) * n // 4};{y + n}M" for n in range(1, 5)]
+            for sequence in (press, *steps):
+                tmux("send-keys", "-t", session, "-l", sequence)
+                time.sleep(0.05)
+            tmux("send-keys", "-t", session, "-l", release)
+
+        wait_for(lambda: shows(TITLE, GATED, "Discovery", "Closed", "Filter"), "the whole board")
+        drag_to_discovery(TITLE)
         wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move")
         assert show(db, deal_id)["outcome"] == "open"
+
+        drag_to_discovery(GATED)
+        wait_for(lambda: shows("Move to Discovery", "tasks still open"), "the gate dialog")
+        tmux("send-keys", "-t", session, "Escape")
+        wait_for(lambda: shows("Filter") and not shows("tasks still open"), "the board again")
+        assert show(db, gated_id)["stage"] == "qualified"
     finally:
         subprocess.run([TMUX or "tmux", "kill-session", "-t", session], check=False)
