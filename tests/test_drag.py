@@ -8,7 +8,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox
 
 from salestui.app import SalesApp
-from salestui.domain import OPEN, STAGE_KEYS
+from salestui.domain import OPEN, STAGE_KEYS, WON
 from salestui.screens.board import BoardScreen
 from salestui.screens.gate import GateDialog
 from salestui.store import Pipeline
@@ -184,3 +184,39 @@ async def test_wheel_scrolls_the_column_under_the_pointer(pipeline: Pipeline) ->
         assert column(app, "prospect").scroll_y == 0
         assert board(app).column.stage == "prospect", "scrolling does not move the selection"
         assert pipeline.count(outcome=OPEN) == 30
+
+
+async def test_drag_into_closed_through_the_gate_wins(pipeline: Pipeline) -> None:
+    deal = add(pipeline, "Fleet", "proposed")
+    tick_stage(pipeline, deal, "proposed")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        target = card_at(app, "closed", row=2)
+        await drag(pilot, card_at(app, "proposed"), target)
+        assert app.mouse_captured is board(app), "the board keeps the mouse during a drag"
+        await pilot.mouse_up(offset=target)
+        await pilot.pause()
+        card = pipeline.card(deal)
+        assert (card.stage, card.outcome) == ("closed", WON)
+
+
+async def test_drag_from_a_scrolled_column_moves_the_card_under_the_pointer(
+    pipeline: Pipeline,
+) -> None:
+    for n in range(30):
+        add(pipeline, f"D{n:02}", "discovery")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("l", "l", "G")  # the oldest deal, D00, at the bottom of the column
+        await pilot.pause()
+        source = column(app, "discovery")
+        assert source.scroll_y > 0
+        row = board(app).rows[2]
+        start = (source.region.x + 3, source.region.y + source.row_region(row).y)
+        target = card_at(app, "qualified")
+        await drag(pilot, start, target)
+        await pilot.mouse_up(offset=target)
+        await pilot.pause()
+        assert [card.title for card in pipeline.page("qualified")] == ["D00"]
