@@ -133,14 +133,6 @@ class StageColumn(ScrollView, can_focus=False):
         index = row % PAGE
         return page[index] if index < len(page) else None
 
-    def row_of(self, deal_id: int) -> int | None:
-        """Row of a cached card, without asking the store."""
-        for number, page in self._pages.items():
-            for index, card in enumerate(page):
-                if card.id == deal_id:
-                    return number * PAGE + index
-        return None
-
     # ---------------------------------------------------------------- drawing
 
     def row_region(self, row: int) -> Region:
