@@ -388,6 +388,19 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(pipeline: Pipeline)
         assert board_of(app).headers[0].summary.count == 1  # type: ignore[union-attr]
 
 
+async def test_filter_lands_on_a_match_when_the_column_empties(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", company="Acme")
+    add(pipeline, "Scanners", "qualified", company="Borealis")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "slash", *"acme", "enter")
+        assert selected(app) == ("prospect", "Fleet")
+        assert board_of(app).columns[0].render_line(0).text.startswith("▌Fleet")
+        await pilot.press("escape")
+        assert selected(app) == ("prospect", "Fleet"), "clearing keeps the selection"
+
+
 async def test_filter_escape_while_typing_clears(pipeline: Pipeline) -> None:
     add(pipeline, "Fleet")
     app = SalesApp(pipeline)

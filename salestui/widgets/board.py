@@ -132,7 +132,11 @@ class Board(Widget, can_focus=True):
             for column in self.columns:
                 column.scroll_to(y=0, animate=False, immediate=True)
             self.reload()
-            self._announce()
+            matches = [index for index, column in enumerate(self.columns) if column.count]
+            if matches and not self.column.count:
+                self._go(matches[0])  # land on a match, not on an emptied column
+            else:
+                self._announce()
 
     def follow(self, deal_id: int, *, old_stage: str | None = None) -> None:
         """A deal changed: redraw the columns it left and entered, and select it."""
