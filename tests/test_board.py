@@ -104,7 +104,7 @@ async def test_selection_stops_at_the_edges_and_empty_columns_select_nothing(
         await pilot.press("j", "G", "pagedown", "enter", "e", "x", "greater_than_sign")
         assert app.screen is screen and selected(app) == ("qualified", None)
         assert not screen.check_action("open", ()), "Open is dimmed on an empty column"
-        await pilot.press(*"llllllll")
+        await pilot.press(*"lllll")
         assert selected(app) == ("closed", "C1")
         await pilot.press("h", "h", "h", "h", "h")
         assert selected(app) == ("prospect", "P1"), "the row was remembered"
