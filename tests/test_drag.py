@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.events import MouseScrollDown
+from textual.events import MouseScrollDown, MouseScrollUp
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox
@@ -177,10 +177,11 @@ async def test_wheel_scrolls_the_column_under_the_pointer(pipeline: Pipeline) ->
         await started(pilot)
         x, y = card_at(app, "discovery", dx=2)
         target = column(app, "discovery")
-        wheel = MouseScrollDown(None, x, y, 0, 1, 0, False, False, False, screen_x=x, screen_y=y)
-        app.screen._forward_event(wheel)  # as the driver delivers it: to the widget under it
+        for notch in (MouseScrollDown, MouseScrollDown, MouseScrollUp):
+            wheel = notch(None, x, y, 0, 1, 0, False, False, False, screen_x=x, screen_y=y)
+            app.screen._forward_event(wheel)  # as the driver delivers it: to the widget under it
         await pilot.pause()
-        assert target.scroll_y > 0
+        assert target.scroll_y == CARD_HEIGHT, "one card per notch"
         assert column(app, "prospect").scroll_y == 0
         assert board(app).column.stage == "prospect", "scrolling does not move the selection"
         assert pipeline.count(outcome=OPEN) == 30

@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from salestui import domain
 from salestui.store import DealCard, Pipeline
-from salestui.widgets.board_column import CARD_HEIGHT, BoardSource, StageColumn, StageHeader
+from salestui.widgets.board_column import BoardSource, StageColumn, StageHeader
 
 NARROW = 26
 """Columns narrower than this get three-line headers (figures on lines of their own)."""
@@ -293,18 +293,6 @@ class Board(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.chain == 2 and self.selected_card is not None:
             self.post_message(self.Activated(self, self.selected_card))
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._wheel(event, 1)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._wheel(event, -1)
-
-    def _wheel(self, event: events.MouseEvent, direction: int) -> None:
-        column = self._column_at(event.screen_x, event.screen_y)
-        if column is not None:
-            column.scroll_to(y=column.scroll_y + direction * CARD_HEIGHT, animate=False)
-            event.stop()
 
 
 @dataclass

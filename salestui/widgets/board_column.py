@@ -11,6 +11,7 @@ from datetime import date
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -258,6 +259,18 @@ class StageColumn(ScrollView, can_focus=False):
                 else self.get_component_rich_style(name, partial=partial)
             )
         return style
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, 1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -1)
+
+    def _wheel(self, event: events.MouseEvent, direction: int) -> None:
+        """One card per notch, so cards stay whole (Textual's default is two lines)."""
+        event.prevent_default()
+        event.stop()
+        self.scroll_to(y=self.scroll_y + direction * CARD_HEIGHT, animate=False)
 
     def on_resize(self) -> None:
         """Keep the selected card in view whatever the new height."""
