@@ -26,19 +26,37 @@ TITLE = "Dragged across"
 GATED = "Awaiting agendas"
 
 
-def tmux(*args: str) -> str:
+SOCKET = f"board-drag-{os.getpid()}"
+"""A tmux server of the test's own, started without the user's tmux.conf."""
+
+
+def tmux(*args: str, check: bool = True) -> str:
+    """Run a tmux command on the test's server.
+
+    The environment is passed explicitly: GNU readline, once loaded in this process,
+    sets COLUMNS=80 and LINES=24 in the C environment, which a plain child would inherit
+    and Textual would take for the terminal's size.
+    """
     assert TMUX is not None
-    done = subprocess.run([TMUX, *args], capture_output=True, text=True, check=True, timeout=10)
+    done = subprocess.run(
+        [TMUX, "-L", SOCKET, "-f", os.devnull, *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=10,
+        env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")},
+    )
     return done.stdout
 
 
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+def wait_for(check: Callable[[], bool], what: str, session: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    screen = tmux("capture-pane", "-p", "-t", session, check=False)
+    raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
 
 
 def find(screen: list[str], text: str) -> tuple[int, int]:
@@ -75,7 +93,7 @@ def seeded(tmp_path: Path) -> tuple[Path, int, int]:
 
 def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int, int]) -> None:
     db, deal_id, gated_id = seeded
-    session = f"board-drag-{os.getpid()}-{time.monotonic_ns()}"
+    session = f"board-drag-{time.monotonic_ns()}"
     command = f"{shlex.quote(SALESTUI)} --db {shlex.quote(str(db))}"
     tmux("new-session", "-d", "-s", session, "-x", str(COLUMNS), "-y", str(ROWS), command)
     try:
@@ -101,15 +119,19 @@ def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int, int
                 time.sleep(0.05)
             tmux("send-keys", "-t", session, "-l", release)
 
-        wait_for(lambda: shows(TITLE, GATED, "Discovery", "Closed", "Filter"), "the whole board")
+        wait_for(
+            lambda: shows(TITLE, GATED, "Discovery", "Closed", "Filter"), "the whole board", session
+        )
         drag_to_discovery(TITLE)
-        wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move")
+        wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move", session)
         assert show(db, deal_id)["outcome"] == "open"
 
         drag_to_discovery(GATED)
-        wait_for(lambda: shows("Move to Discovery", "tasks still open"), "the gate dialog")
+        wait_for(lambda: shows("Move to Discovery", "tasks still open"), "the gate dialog", session)
         tmux("send-keys", "-t", session, "Escape")
-        wait_for(lambda: shows("Filter") and not shows("tasks still open"), "the board again")
+        wait_for(
+            lambda: shows("Filter") and not shows("tasks still open"), "the board again", session
+        )
         assert show(db, gated_id)["stage"] == "qualified"
     finally:
-        subprocess.run([TMUX or "tmux", "kill-session", "-t", session], check=False)
+        tmux("kill-session", "-t", session, check=False)
