@@ -26,12 +26,8 @@ TITLE = "Dragged across"
 GATED = "Awaiting agendas"
 
 
-SOCKET = f"board-drag-{os.getpid()}"
-"""A tmux server of the test's own, started without the user's tmux.conf."""
-
-
-def tmux(*args: str, check: bool = True) -> str:
-    """Run a tmux command on the test's server.
+def tmux(socket: Path, *args: str, check: bool = True) -> str:
+    """Run a tmux command on the test's own server (socket `socket`, no user tmux.conf).
 
     The environment is passed explicitly: GNU readline, once loaded in this process,
     sets COLUMNS=80 and LINES=24 in the C environment, which a plain child would inherit
@@ -39,7 +35,7 @@ def tmux(*args: str, check: bool = True) -> str:
     """
     assert TMUX is not None
     done = subprocess.run(
-        [TMUX, "-L", SOCKET, "-f", os.devnull, *args],
+        [TMUX, "-S", str(socket), "-f", os.devnull, *args],
         capture_output=True,
         text=True,
         check=check,
@@ -49,14 +45,13 @@ def tmux(*args: str, check: bool = True) -> str:
     return done.stdout
 
 
-def wait_for(check: Callable[[], bool], what: str, session: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
+def wait_for(check: Callable[[], bool], what: str, screen: Callable[[], list[str]]) -> None:
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
-    screen = tmux("capture-pane", "-p", "-t", session, check=False)
-    raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
+    raise AssertionError(f"timed out waiting for {what}; the screen:\n" + "\n".join(screen()))
 
 
 def find(screen: list[str], text: str) -> tuple[int, int]:
@@ -91,19 +86,24 @@ def seeded(tmp_path: Path) -> tuple[Path, int, int]:
     return db, deal.id, gated.id
 
 
-def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int, int]) -> None:
+def test_dragging_a_card_to_the_next_column_in_tmux(
+    seeded: tuple[Path, int, int], tmp_path: Path
+) -> None:
     db, deal_id, gated_id = seeded
-    session = f"board-drag-{time.monotonic_ns()}"
+    socket, session = tmp_path / "tmux", "board-drag"
     command = f"{shlex.quote(SALESTUI)} --db {shlex.quote(str(db))}"
-    tmux("new-session", "-d", "-s", session, "-x", str(COLUMNS), "-y", str(ROWS), command)
+    tmux(socket, "new-session", "-d", "-s", session, "-x", str(COLUMNS), "-y", str(ROWS), command)
     try:
 
         def screen() -> list[str]:
-            return tmux("capture-pane", "-p", "-t", session).splitlines()
+            return tmux(socket, "capture-pane", "-p", "-t", session).splitlines()
 
         def shows(*parts: str) -> bool:
             text = "\n".join(screen())
             return all(part in text for part in parts)
+
+        def send(*keys: str) -> None:
+            tmux(socket, "send-keys", "-t", session, *keys)
 
         def drag_to_discovery(title: str) -> None:
             """Press on the card titled `title`, move in steps, release over Discovery."""
@@ -115,23 +115,20 @@ def test_dragging_a_card_to_the_next_column_in_tmux(seeded: tuple[Path, int, int
             press, release = f"\x1b[<0;{x + 2};{y}M", f"\x1b[<0;{target_x + 2};{y + 4}m"
             steps = [f"\x1b[<32;{x + 2 + (target_x - x) * n // 4};{y + n}M" for n in range(1, 5)]
             for sequence in (press, *steps):
-                tmux("send-keys", "-t", session, "-l", sequence)
+                send("-l", sequence)
                 time.sleep(0.05)
-            tmux("send-keys", "-t", session, "-l", release)
+            send("-l", release)
 
-        wait_for(
-            lambda: shows(TITLE, GATED, "Discovery", "Closed", "Filter"), "the whole board", session
-        )
+        board = ("Discovery", "Closed", "Filter")
+        wait_for(lambda: shows(TITLE, GATED, *board), "the whole board", screen)
         drag_to_discovery(TITLE)
-        wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move", session)
+        wait_for(lambda: show(db, deal_id)["stage"] == "discovery", "the deal to move", screen)
         assert show(db, deal_id)["outcome"] == "open"
 
         drag_to_discovery(GATED)
-        wait_for(lambda: shows("Move to Discovery", "tasks still open"), "the gate dialog", session)
-        tmux("send-keys", "-t", session, "Escape")
-        wait_for(
-            lambda: shows("Filter") and not shows("tasks still open"), "the board again", session
-        )
+        wait_for(lambda: shows("Move to Discovery", "tasks still open"), "the gate", screen)
+        send("Escape")
+        wait_for(lambda: shows(*board) and not shows("still open"), "the board again", screen)
         assert show(db, gated_id)["stage"] == "qualified"
     finally:
-        tmux("kill-session", "-t", session, check=False)
+        tmux(socket, "kill-server", check=False)
