@@ -65,7 +65,9 @@ class BoardScreen(Screen[None]):
         Binding("x", "lose", "Lost", tooltip="Mark the deal lost", id="board.lose"),
         Binding("u", "undo", "Undo", tooltip="Undo the last move or outcome", id="board.undo"),
         Binding("slash", "filter", "Filter", key_display="/", id="board.filter"),
-        Binding("escape", "clear_filter", "Clear filter", id="board.clear-filter"),
+        Binding(
+            "escape", "clear_filter", "Clear", tooltip="Clear the filter", id="board.clear-filter"
+        ),
     ]
 
     def __init__(self, pipeline: Pipeline) -> None:
