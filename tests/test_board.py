@@ -10,6 +10,7 @@ from textual.events import Key
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
+from textual.widgets._footer import FooterKey
 
 from salestui.app import SalesApp
 from salestui.demo import demo_deals
@@ -399,6 +400,18 @@ async def test_filter_lands_on_a_match_when_the_column_empties(pipeline: Pipelin
         assert board_of(app).columns[0].render_line(0).text.startswith("▌Fleet")
         await pilot.press("escape")
         assert selected(app) == ("prospect", "Fleet"), "clearing keeps the selection"
+
+
+async def test_every_footer_key_fits_at_80_columns(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("l", "less_than_sign", "slash", "f", "enter")  # undo and filter live
+        await pilot.pause()
+        keys = app.screen.query(FooterKey)
+        assert {"Undo", "Clear", "Help"} <= {key.description for key in keys}
+        assert all(key.region.right <= 80 for key in keys), [str(k.region) for k in keys]
 
 
 async def test_filter_escape_while_typing_clears(pipeline: Pipeline) -> None:
