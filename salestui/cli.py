@@ -185,8 +185,10 @@ def deal_list(obj: Context, stage: str | None, outcome: str | None, as_json: boo
         money = domain.format_money(card.value, card.currency)
         mark = {"won": " won", "lost": " lost"}.get(card.outcome, "")
         progress = f"{card.tasks_done}/{card.tasks_total}"
-        click.echo(f"{card.id:>6}  {card.stage:<11} {progress:>5}  {money:>16}{mark:5}  "
-                   f"{_one_line(card.title)}  ({_one_line(card.company)})")
+        click.echo(
+            f"{card.id:>6}  {card.stage:<11} {progress:>5}  {money:>16}{mark:5}  "
+            f"{_one_line(card.title)}  ({_one_line(card.company)})"
+        )
 
 
 @deal.command("show")
