@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from salestui.screens.templates import TemplatesScreen
 from salestui.store import Pipeline
 
 
@@ -23,6 +22,8 @@ class SalesCommands(Provider):
         ]
 
     def _edit_templates(self) -> None:
+        from salestui.screens.templates import TemplatesScreen  # only when chosen: not at start
+
         pipeline: Pipeline = self.app.pipeline  # type: ignore[attr-defined]
         self.app.push_screen(TemplatesScreen(pipeline))
 

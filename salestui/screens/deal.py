@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from salestui import domain
 from salestui.domain import ConflictError, DomainError, NotFound
@@ -24,11 +24,11 @@ from salestui.screens.confirm import ConfirmDialog
 from salestui.screens.deal_form import DealForm
 from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
-from salestui.screens.satisfaction import SatisfactionDialog
 from salestui.store import Pipeline
 from salestui.store.views import DealDetail, TaskView
 from salestui.widgets.checklist import Checklist
 from salestui.widgets.deal_details import DealDetails, headline
+from salestui.widgets.deal_footer import QuietFooter
 from salestui.widgets.deal_history import DealHistory
 from salestui.widgets.deal_stages import NextStage, PastStages
 from salestui.widgets.deal_task_input import TaskTitleInput
@@ -91,6 +91,11 @@ class DealScreen(Screen[None]):
         """The notes as the store holds them at the version this screen holds."""
         self._notes_timer: Timer | None = None
         self._notes = TextArea(self.detail.notes, id="deal-notes", soft_wrap=True)
+        self._shown_once = False
+        # The breakpoint class from the start, so the first resize restyles nothing.
+        wide = self.app.size.width >= 120
+        self.set_class(wide, "-wide", update=False)
+        self.set_class(not wide, "-narrow", update=False)
 
     # ------------------------------------------------------------------ layout
 
@@ -107,7 +112,13 @@ class DealScreen(Screen[None]):
                 yield DealDetails(id="deal-details")
                 yield self._notes
                 yield DealHistory(id="deal-history")
-        yield Footer()
+        yield QuietFooter()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown for the first time, right after mounting: its styles are fresh already."""
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.query_one("#deal-details").border_title = "Details (e edits)"
@@ -413,6 +424,8 @@ class DealScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog("Reopen this closed deal?"), reopen)
 
     def action_satisfaction(self) -> None:
+        from salestui.screens.satisfaction import SatisfactionDialog  # rare: not at start
+
         self._flush_notes()
         held = [self.detail.version]
 

@@ -36,7 +36,8 @@ class PastStages(Vertical):
 
     def compose(self) -> ComposeResult:
         for stage in domain.STAGES:
-            with Collapsible(title=stage.label, id=f"past-{stage.key}"):
+            # Born with the class the collapsed state gives, so mounting restyles nothing.
+            with Collapsible(title=stage.label, id=f"past-{stage.key}", classes="-collapsed"):
                 yield Static(classes="past-tasks")
 
     def show(self, detail: DealDetail) -> None:
