@@ -13,12 +13,12 @@ from textual.widgets import Footer, Header, Input
 
 from salestui import domain
 from salestui.domain import CLOSED, DomainError
-from salestui.screens.deal import DealScreen
 from salestui.screens.deal_form import DealForm
 from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
 from salestui.store import DealCard, DealDetail, Pipeline
 from salestui.widgets.board import Board
+from salestui.widgets.deal_footer import QuietFooter
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class BoardScreen(Screen[None]):
             compact=True,
         )
         yield Board(self.pipeline, id="board")
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         self.board.focus()
@@ -144,6 +144,8 @@ class BoardScreen(Screen[None]):
         card = self.card
         if card is None:
             return
+        from salestui.screens.deal import DealScreen  # loaded on first open, not at start
+
         stage = card.stage
         self.app.push_screen(
             DealScreen(self.pipeline, card.id), lambda _: self._changed(card.id, stage)
