@@ -119,7 +119,16 @@ class StageColumn(ScrollView, can_focus=False):
         """Forget cached cards (the stage changed) and redraw."""
         self._pages.clear()
         self.count = count
-        self.virtual_size = Size(self.size.width, count * CARD_HEIGHT)
+        size = Size(self.size.width, count * CARD_HEIGHT)
+        height = self.scrollable_content_region.height
+        if (size.height > height) == (self.virtual_size.height > height) and self.is_mounted:
+            # The scrollbar neither appears nor goes: update it in place instead of
+            # assigning the reactive, which would lay the whole screen out again.
+            self.set_reactive(StageColumn.virtual_size, size)
+            self._scroll_update(size)
+            self.scroll_to(y=min(self.scroll_y, self.max_scroll_y), animate=False, immediate=True)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def card_at(self, row: int) -> DealCard | None:
