@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from salestui.commands import SalesCommands
 from salestui.store import Pipeline
@@ -29,6 +33,21 @@ class SalesApp(App[None]):
         from salestui.screens.board import BoardScreen
 
         self.push_screen(BoardScreen(self.pipeline))
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action, unless the app is already on its way out.
+
+        Keys typed right after `q` are still queued when the app starts closing; opening
+        a dialog then would meet a screen that is being torn down.
+        """
+        if self._exit:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_help(self) -> None:
         from salestui.screens.help import HelpScreen
