@@ -453,15 +453,8 @@ class Pipeline:
         with self._write(deal_id, version) as w:
             if w.deal.outcome == LOST:
                 raise ValidationError("outcome", "the deal is already lost")
-            self._adjust_totals(w.session, w.deal, -1)
             from_stage = w.deal.stage
-            if from_stage != CLOSED:
-                w.deal.stage = CLOSED
-                w.deal.stage_entered_at = w.now
-                self._copy_templates(w.session, deal_id, [CLOSED], w.now)
-            w.deal.outcome = LOST
-            w.deal.lost_reason = text
-            self._adjust_totals(w.session, w.deal, +1)
+            self._place(w, CLOSED, LOST, text)
             w.event("lost", text, from_stage, CLOSED)
         return self.get(deal_id)
 
@@ -497,15 +490,8 @@ class Pipeline:
         if outcome not in domain.OUTCOMES:
             raise ValidationError("outcome", f"unknown outcome {outcome!r}")
         with self._write(deal_id, version) as w:
-            self._adjust_totals(w.session, w.deal, -1)
             from_stage = w.deal.stage
-            if from_stage != stage:
-                w.deal.stage = stage
-                w.deal.stage_entered_at = w.now
-                self._copy_templates(w.session, deal_id, [stage], w.now)
-            w.deal.outcome = outcome
-            w.deal.lost_reason = lost_reason if outcome == LOST else ""
-            self._adjust_totals(w.session, w.deal, +1)
+            self._place(w, stage, outcome, lost_reason)
             w.event(
                 "undo",
                 f"undone: back to {_label(stage)}" + (f" ({outcome})" if outcome != OPEN else ""),
@@ -742,21 +728,27 @@ class Pipeline:
                 self._add_event(session, deal_id, w.now, kind, detail, from_stage, to_stage)
             session.flush()
 
+    def _place(self, w: _Write, stage: str, outcome: str, lost_reason: str = "") -> None:
+        """Put the deal in `stage` with `outcome`, keeping the stage totals in step.
+
+        Entering a new stage restarts its clock and gives it that stage's checklist
+        the first time.
+        """
+        deal = w.deal
+        self._adjust_totals(w.session, deal, -1)
+        if deal.stage != stage:
+            deal.stage = stage
+            deal.stage_entered_at = w.now
+            self._copy_templates(w.session, deal.id or 0, [stage], w.now)
+        deal.outcome = outcome
+        deal.lost_reason = lost_reason if outcome == LOST else ""
+        self._adjust_totals(w.session, deal, +1)
+
     def _change_stage(self, w: _Write, to_stage: str) -> None:
         deal = w.deal
-        from_stage = deal.stage
-        self._adjust_totals(w.session, deal, -1)
-        deal.stage = to_stage
-        deal.stage_entered_at = w.now
-        self._copy_templates(w.session, deal.id or 0, [to_stage], w.now)
-        was = deal.outcome
-        if to_stage == CLOSED:
-            deal.outcome = WON
-            deal.lost_reason = ""
-        elif from_stage == CLOSED:
-            deal.outcome = OPEN
-            deal.lost_reason = ""
-        self._adjust_totals(w.session, deal, +1)
+        from_stage, was = deal.stage, deal.outcome
+        outcome = WON if to_stage == CLOSED else OPEN if from_stage == CLOSED else was
+        self._place(w, to_stage, outcome)
         w.event("moved", f"{_label(from_stage)} → {_label(to_stage)}", from_stage, to_stage)
         if deal.outcome != was:
             kind = "won" if deal.outcome == WON else "reopened"
