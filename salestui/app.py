@@ -8,6 +8,7 @@ from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 from salestui.commands import SalesCommands
 from salestui.store import Pipeline
@@ -29,10 +30,10 @@ class SalesApp(App[None]):
         self.pipeline = pipeline
         self.sub_title = database
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
         from salestui.screens.board import BoardScreen
 
-        self.push_screen(BoardScreen(self.pipeline))
+        return BoardScreen(self.pipeline)
 
     async def run_action(
         self,

@@ -53,6 +53,7 @@ def test_board_during_a_drag(board_app: SalesApp, snap_compare: Any) -> None:
     """The held card and the column under the pointer are highlighted."""
 
     async def hold(pilot: Pilot[None]) -> None:
+        await pilot.pause()
         source, target = pilot.app.screen.query(StageColumn)[1:3]
         await pilot.mouse_down(source, offset=(3, 4))
         await pilot.hover(target, offset=(5, 9))
