@@ -21,7 +21,6 @@ from salestui.screens.gate import GateDialog
 from salestui.screens.lost import LostDialog
 from salestui.store import DealCard, Pipeline
 from salestui.widgets.board import Board
-from salestui.widgets.board_column import StageColumn
 
 SIZE = (120, 36)
 
@@ -168,15 +167,16 @@ async def test_with_5000_deals_only_what_is_on_screen_is_read_and_repainted(
         reads.clear()
         column = board.column
         painted: list[Region] = []
-        original_refresh = column.refresh
+        original_refresh = board.refresh
 
-        def refresh(*regions: Region, **kwargs: Any) -> StageColumn:
+        def refresh(*regions: Region, **kwargs: Any) -> Board:
             painted.extend(regions)
             return original_refresh(*regions, **kwargs)
 
-        column.refresh = refresh  # type: ignore[method-assign]
+        board.refresh = refresh  # type: ignore[method-assign]
         await pilot.press("down")
-        assert painted == [column.row_region(0), column.row_region(1)], "two cards"
+        cards = [column.row_region(row).translate((column.x, column.top)) for row in (0, 1)]
+        assert painted == cards, "two cards"
         assert reads == []
         await pilot.press("l", "l", "l", "l", "l", "G")
         closed = board.columns[-1]
@@ -217,7 +217,7 @@ async def test_move_back_then_forward_follows_the_deal(pipeline: Pipeline) -> No
         await pilot.press("less_than_sign")
         await pilot.pause()
         assert pipeline.card(deal).stage == "prospect"
-        headers = {h.stage.key: h.summary.count for h in board_of(app).headers if h.summary}
+        headers = {c.stage: c.summary.count for c in board_of(app).columns if c.summary}
         assert headers["prospect"] == 2 and headers.get("qualified", 0) == 0
 
 
@@ -361,7 +361,7 @@ async def test_filter_as_you_type_and_escape_clears(pipeline: Pipeline) -> None:
         field = app.screen.query_one("#board-filter", Input)
         assert field.display and field.value == "acme"
         assert [c.count for c in board.columns[:2]] == [1, 1]
-        assert board.headers[0].summary is not None and board.headers[0].summary.count == 1
+        assert board.columns[0].summary is not None and board.columns[0].summary.count == 1
         await pilot.press("enter")
         assert board.has_focus
         assert selected(app) == ("prospect", "Fleet")
@@ -386,7 +386,7 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(pipeline: Pipeline)
         assert isinstance(app.screen, BoardScreen), "n and e did not open forms"
         assert app.screen.query_one("#board-filter", Input).value == "newe"
         assert board_of(app).columns[0].count == 1
-        assert board_of(app).headers[0].summary.count == 1  # type: ignore[union-attr]
+        assert board_of(app).columns[0].summary.count == 1  # type: ignore[union-attr]
 
 
 async def test_filter_lands_on_a_match_when_the_column_empties(pipeline: Pipeline) -> None:
@@ -550,5 +550,7 @@ async def test_selected_card_and_focused_column_stand_out_in_every_theme(
             assert chosen.text[0] == "▌" and other.text[0] == " ", theme
             background = {s.style.bgcolor for s in chosen if s.style and s.text.strip()}
             assert background.isdisjoint({s.style.bgcolor for s in other if s.style}), theme
-            active, idle = board.headers[0].styles.background, board.headers[1].styles.background
-            assert active != idle, theme
+            active, idle = (
+                {s.style.bgcolor for s in c.header_line(0) if s.style} for c in board.columns[:2]
+            )
+            assert active.isdisjoint(idle), theme

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from salestui.app import SalesApp
 from salestui.store import Pipeline
-from salestui.widgets.board_column import StageColumn
+from salestui.widgets.board import Board
 
 TRICKY = "[red]x[/red] 🚀 <script>"
 
@@ -44,7 +44,7 @@ async def test_board_card_shows_the_title_exactly(board_app: SalesApp) -> None:
     """The markup-like title reaches the screen as typed, not as markup."""
     async with board_app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        column = board_app.screen.query_one(StageColumn)
+        column = board_app.screen.query_one(Board).columns[0]
         lines = [column.render_line(y).text.rstrip() for y in range(3)]
         assert lines[:2] == [f"▌{TRICKY}", "▌[bold]Acme[/bold]"]
 
@@ -54,8 +54,8 @@ def test_board_during_a_drag(board_app: SalesApp, snap_compare: Any) -> None:
 
     async def hold(pilot: Pilot[None]) -> None:
         await pilot.pause()
-        source, target = pilot.app.screen.query(StageColumn)[1:3]
-        await pilot.mouse_down(source, offset=(3, 4))
-        await pilot.hover(target, offset=(5, 9))
+        source, target = pilot.app.screen.query_one(Board).columns[1:3]
+        await pilot.mouse_down(offset=(source.region.x + 3, source.region.y + 4))
+        await pilot.hover(offset=(target.region.x + 5, target.region.y + 9))
 
     assert snap_compare(board_app, run_before=hold, terminal_size=(160, 48))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Checkbox
 
 from salestui.app import SalesApp
@@ -43,12 +42,6 @@ def card_at(app: SalesApp, stage: str, row: int = 0, dx: int = 3) -> tuple[int, 
     return region.x + dx, region.y + row * CARD_HEIGHT
 
 
-def stage_box(app: SalesApp, stage: str) -> Widget:
-    parent = column(app, stage).parent
-    assert isinstance(parent, Widget)
-    return parent
-
-
 async def drag(pilot: Pilot[None], start: tuple[int, int], *path: tuple[int, int]) -> None:
     """Press at `start`, move through `path`; the caller releases."""
     await pilot.mouse_down(offset=start)
@@ -72,8 +65,8 @@ async def test_drag_to_the_next_column_moves_the_deal(pipeline: Pipeline) -> Non
         middle = ((start[0] + target[0]) // 2, start[1] + 2)
         await drag(pilot, start, middle, target)
         assert column(app, "qualified").held == 0, "the card is held"
-        assert stage_box(app, "discovery").has_class("-drop-target")
-        assert not stage_box(app, "qualified").has_class("-drop-target")
+        assert column(app, "discovery").drop_target
+        assert not column(app, "qualified").drop_target
         await pilot.mouse_up(offset=target)
         await pilot.pause()
         assert pipeline.card(deal).stage == "discovery"
@@ -82,7 +75,7 @@ async def test_drag_to_the_next_column_moves_the_deal(pipeline: Pipeline) -> Non
         chosen = board(app).selected_card
         assert chosen is not None and chosen.id == deal
         assert column(app, "qualified").held is None
-        assert not stage_box(app, "discovery").has_class("-drop-target")
+        assert not column(app, "discovery").drop_target
 
 
 async def test_drag_blocked_by_open_tasks_opens_the_gate(pipeline: Pipeline) -> None:
@@ -110,9 +103,9 @@ async def test_drag_cancelled_by_escape_changes_nothing(pipeline: Pipeline) -> N
         await started(pilot)
         target = card_at(app, "prospect")
         await drag(pilot, card_at(app, "qualified"), target)
-        assert stage_box(app, "prospect").has_class("-drop-target")
+        assert column(app, "prospect").drop_target
         await pilot.press("escape")
-        assert not stage_box(app, "prospect").has_class("-drop-target")
+        assert not column(app, "prospect").drop_target
         assert column(app, "qualified").held is None
         await pilot.mouse_up(offset=target)
         await pilot.pause()
@@ -129,11 +122,11 @@ async def test_release_on_own_column_or_outside_changes_nothing(pipeline: Pipeli
         start = card_at(app, "qualified")
         own = card_at(app, "qualified", row=4)
         await drag(pilot, start, own)
-        assert not stage_box(app, "qualified").has_class("-drop-target"), "not a target"
+        assert not column(app, "qualified").drop_target, "not a target"
         await pilot.mouse_up(offset=own)
         footer = (start[0], SIZE[1] - 1)
         await drag(pilot, start, card_at(app, "prospect"), footer)
-        assert not stage_box(app, "prospect").has_class("-drop-target")
+        assert not column(app, "prospect").drop_target
         await pilot.mouse_up(offset=footer)
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
@@ -184,6 +177,29 @@ async def test_wheel_scrolls_the_column_under_the_pointer(pipeline: Pipeline) ->
         assert target.scroll_y == CARD_HEIGHT, "one card per notch"
         assert column(app, "prospect").scroll_y == 0
         assert board(app).column.stage == "prospect", "scrolling does not move the selection"
+        assert pipeline.count(outcome=OPEN) == 30
+
+
+async def test_dragging_a_columns_scrollbar_scrolls_it_by_whole_cards(pipeline: Pipeline) -> None:
+    for n in range(30):
+        add(pipeline, f"D{n:02}", "discovery")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        target = column(app, "discovery")
+        region = target.region
+        bar = region.right - 1
+        assert target.render_line(0).text[-1] == " " and target.card_width == region.width - 1
+        await pilot.mouse_down(offset=(bar, region.y))
+        await pilot.hover(offset=(bar, region.bottom - 1))
+        assert target.scroll_y == target.max_scroll_y, "dragged to the end"
+        await pilot.hover(offset=(bar, region.y + region.height // 2))
+        assert 0 < target.scroll_y < target.max_scroll_y
+        assert target.scroll_y % CARD_HEIGHT == 0, "whole cards"
+        await pilot.mouse_up(offset=(bar, region.y + region.height // 2))
+        await pilot.pause()
+        assert board(app).column.stage == "prospect", "the scrollbar selects nothing"
+        assert target.held is None and not app.mouse_captured
         assert pipeline.count(outcome=OPEN) == 30
 
 

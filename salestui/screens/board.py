@@ -18,6 +18,7 @@ from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
 from salestui.store import DealCard, DealDetail, Pipeline
 from salestui.widgets.board import Board
+from salestui.widgets.cropped_updates import CroppingCompositor
 from salestui.widgets.deal_footer import QuietFooter
 
 
@@ -72,6 +73,8 @@ class BoardScreen(Screen[None]):
 
     def __init__(self, pipeline: Pipeline) -> None:
         super().__init__()
+        # Repaints of a card write its own cells, not the board's width from the left.
+        self._compositor = CroppingCompositor()
         self.pipeline = pipeline
         self._undo: list[_Undo] = []
         self._keys: tuple[bool | None, ...] = ()

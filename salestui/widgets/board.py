@@ -1,33 +1,58 @@
-"""The kanban board: six line-rendered columns and one selection.
+"""The kanban board: six stage columns and one selection, drawn as one widget.
 
-Scale is designed in: each column draws only the cards on screen and pages them from
-the store (see `board_column`), the header figures come from the store's running
-totals, and the board owns the selection: moving it repaints the two cards involved,
-nothing else.
+Scale is designed in: the board is a single line-rendered widget (Textual's Line API)
+whose lines are the six columns' slices side by side, so a frame costs one widget's
+lines whatever the number of deals. Each column draws only the cards on screen and
+pages them from the store (see `board_column`); the header figures come from the
+store's running totals; and the board owns the selection: moving it repaints the two
+cards involved, nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widget import Widget
 
 from salestui import domain
 from salestui.store import DealCard, Pipeline
-from salestui.widgets.board_column import BoardSource, StageColumn, StageHeader
+from salestui.widgets.board_column import CARD_HEIGHT, BoardSource, StageColumn
 
 NARROW = 26
 """Columns narrower than this get three-line headers (figures on lines of their own)."""
+SEPARATOR = "▕"
+"""Drawn between columns, on every line."""
 
 
 class Board(Widget, can_focus=True):
     """Six stage columns with one selected card; keys move the selection."""
+
+    COMPONENT_CLASSES = {
+        "board--header",
+        "board--header-active",
+        "board--header-drop",
+        "board--drop",
+        "board--separator",
+        "board--scrollbar",
+        "board--scrollbar-thumb",
+        "card--title",
+        "card--meta",
+        "card--selected",
+        "card--stale",
+        "card--won",
+        "card--lost",
+        "card--held",
+        "card--cursor",
+    }
 
     BINDINGS = [
         Binding("left,h", "column(-1)", "◀", show=False, id="board.left"),
@@ -84,18 +109,15 @@ class Board(Widget, can_focus=True):
     def __init__(self, pipeline: Pipeline, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = BoardSource(pipeline)
-        self.columns = [StageColumn(stage, self.source) for stage in domain.STAGE_KEYS]
-        self.headers = [StageHeader(stage) for stage in domain.STAGE_KEYS]
+        self.columns = [StageColumn(self, stage, self.source) for stage in domain.STAGE_KEYS]
         self.rows = [0] * len(self.columns)
         """The remembered row in each column."""
         self._drag: _Drag | None = None
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="board-columns"):
-            for header, column in zip(self.headers, self.columns, strict=True):
-                with Vertical(classes="stage", id=f"stage-{column.stage}"):
-                    yield header
-                    yield column
+        self._scrolling: StageColumn | None = None
+        """The column whose scrollbar is being dragged."""
+        self._placed = Size(0, 0)
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._blanks: dict[tuple[int, str], Strip] = {}
 
     def on_mount(self) -> None:
         self.reload()
@@ -116,9 +138,10 @@ class Board(Widget, can_focus=True):
 
     def reload(self, stages: set[str] | None = None) -> None:
         """Re-read headers (cheap: running totals) and the given columns (all by default)."""
+        self._place()
         summaries = self.pipeline.summaries(self.source.query)
-        for index, (header, column) in enumerate(zip(self.headers, self.columns, strict=True)):
-            header.show(summaries[column.stage])
+        for index, column in enumerate(self.columns):
+            column.show(summaries[column.stage])
             if stages is None or column.stage in stages:
                 column.reset(summaries[column.stage].count)
                 self.rows[index] = min(self.rows[index], max(0, column.count - 1))
@@ -130,7 +153,7 @@ class Board(Widget, can_focus=True):
             self.source.query = query
             self.rows = [0] * len(self.columns)
             for column in self.columns:
-                column.scroll_to(y=0, animate=False, immediate=True)
+                column.scroll_to(0)
             self.reload()
             matches = [index for index, column in enumerate(self.columns) if column.count]
             if matches and not self.column.count:
@@ -182,8 +205,12 @@ class Board(Widget, can_focus=True):
         self._mark_focused(True)
 
     def _mark_focused(self, on: bool) -> None:
-        """Light the focused column's header (a class on the header alone restyles only it)."""
-        self.headers[self.column_index].set_class(on and self.has_focus_within, "-active")
+        """Light the focused column's header."""
+        column = self.column
+        active = on and self.has_focus_within
+        if column.active != active:
+            column.active = active
+            column.refresh_header()
 
     def _announce(self) -> None:
         self.post_message(self.Selected(self, self.selected_card))
@@ -216,23 +243,124 @@ class Board(Widget, can_focus=True):
     def on_blur(self) -> None:
         self._paint_selection()
 
+    # ---------------------------------------------------------------- geometry
+
+    @property
+    def header_height(self) -> int:
+        width, height = self.size
+        return min(height, 3 if width < NARROW * len(self.columns) else 2)
+
+    def _place(self) -> None:
+        """Share the width between the columns (a separator after each but the last)."""
+        size = self.size
+        if size == self._placed:
+            return
+        self._placed = size
+        count, top = len(self.columns), self.header_height
+        edges = [size.width * index // count for index in range(count + 1)]
+        for index, column in enumerate(self.columns):
+            gap = 1 if index < count - 1 else 0
+            width = max(0, edges[index + 1] - edges[index] - gap)
+            column.place(edges[index], width, top, max(0, size.height - top))
+        if self.column.selected is not None:
+            self.column.show_row(self.column.selected)
+
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW * len(self.columns), "-narrow")
+        """Keep the selected card in view whatever the new size."""
+        self._place()
+        self.refresh()
+
+    # ---------------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        self._place()
+        top = self.header_height
+        separator = self._separator()
+        strips: list[Strip] = []
+        last = self.columns[-1]
+        for column in self.columns:
+            strips.append(column.header_line(y) if y < top else column.render_line(y - top))
+            if column is not last:
+                strips.append(separator)
+        return Strip.join(strips)
+
+    def style(self, name: str) -> Style:
+        """The board's own style ("") or a component's, worked out once per theme."""
+        return self._style(name, False)
+
+    def part(self, name: str) -> Style:
+        """A component style without the background, so selection shows through."""
+        return self._style(name, True)
+
+    def _style(self, name: str, partial: bool) -> Style:
+        key = (name, partial)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = (
+                self.rich_style
+                if not name
+                else self.get_component_rich_style(name, partial=partial)
+            )
+        return style
+
+    def strip(self, text: Text, width: int, style: Style) -> Strip:
+        """`text` drawn in exactly `width` cells, padded in `style`."""
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, style).crop(0, width)
+
+    def blank(self, width: int, name: str) -> Strip:
+        key = (width, name)
+        strip = self._blanks.get(key)
+        if strip is None:
+            strip = self._blanks[key] = Strip.blank(width, self.style(name))
+        return strip
+
+    def scrollbar_cell(self, thumb: bool) -> Strip:
+        name = "board--scrollbar-thumb" if thumb else "board--scrollbar"
+        key = (-1, name)
+        strip = self._blanks.get(key)
+        if strip is None:
+            strip = self._blanks[key] = Strip([Segment(" ", self.style(name))], 1)
+        return strip
+
+    def _separator(self) -> Strip:
+        key = (-2, "board--separator")
+        strip = self._blanks.get(key)
+        if strip is None:
+            style = self.style("board--separator")
+            strip = self._blanks[key] = Strip([Segment(SEPARATOR, style)], 1)
+        return strip
+
+    def notify_style_update(self) -> None:
+        """A new theme or class: drawn lines are stale."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._blanks.clear()
+        for column in self.columns:
+            column.clear_drawn()
+        self.refresh()
 
     # ---------------------------------------------------------------- mouse
 
     def _column_at(self, screen_x: int, screen_y: int) -> StageColumn | None:
+        """The column under a screen cell (its separator counts as its own)."""
+        origin = self.content_region
+        x, y = screen_x - origin.x, screen_y - origin.y
+        if not (0 <= x < origin.width and 0 <= y < origin.height):
+            return None
         for column in self.columns:
-            region = column.region
-            if region.x <= screen_x < region.right and column.parent is not None:
-                stage_region = column.parent.region  # type: ignore[attr-defined]
-                if stage_region.y <= screen_y < stage_region.bottom:
-                    return column
+            if column.x <= x <= column.x + column.width:
+                return column
         return None
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         column = self._column_at(event.screen_x, event.screen_y)
         if column is None or event.button != 1:
+            return
+        if column.in_scrollbar(event.screen_x - self.content_region.x):
+            self._scrolling = column
+            self.capture_mouse()
+            self._scroll_by_bar(column, event.screen_y)
             return
         row = column.row_at(event.screen_y - column.region.y)
         self.focus()
@@ -241,7 +369,17 @@ class Board(Widget, can_focus=True):
             self._drag = _Drag(column, row, event.screen_x, event.screen_y)
             self.capture_mouse()
 
+    def _scroll_by_bar(self, column: StageColumn, screen_y: int) -> None:
+        """Scroll so the thumb's middle follows the pointer, a whole card at a time."""
+        y = screen_y - column.region.y
+        share = max(0.0, min(1.0, y / max(1, column.height - 1)))
+        steps = -(-column.max_scroll_y // CARD_HEIGHT)  # the last one may be a part card
+        column.scroll_to(min(column.max_scroll_y, round(share * steps) * CARD_HEIGHT))
+
     def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._scrolling is not None:
+            self._scroll_by_bar(self._scrolling, event.screen_y)
+            return
         drag = self._drag
         if drag is None:
             return
@@ -254,13 +392,21 @@ class Board(Widget, can_focus=True):
         target = self._column_at(event.screen_x, event.screen_y)
         if target is not drag.target:
             for column in (drag.target, target):
-                if column is not None and isinstance(column.parent, Widget):
-                    column.parent.set_class(
-                        column is target and target is not drag.column, "-drop-target"
-                    )
+                if column is not None:
+                    self._set_drop_target(column, column is target and target is not drag.column)
             drag.target = target
 
+    def _set_drop_target(self, column: StageColumn, on: bool) -> None:
+        if column.drop_target != on:
+            column.drop_target = on
+            column.refresh_header()
+            column.refresh()
+
     def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._scrolling is not None:
+            self._scrolling = None
+            self.release_mouse()
+            return
         drag, self._drag = self._drag, None
         if drag is None:
             return
@@ -276,8 +422,8 @@ class Board(Widget, can_focus=True):
     def _end_drag(self, drag: _Drag) -> None:
         drag.column.held = None
         drag.column.refresh_row(drag.row)
-        if drag.target is not None and isinstance(drag.target.parent, Widget):
-            drag.target.parent.remove_class("-drop-target")
+        if drag.target is not None:
+            self._set_drop_target(drag.target, False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc cancels a drag; otherwise it goes on to the screen (clearing the filter)."""
@@ -291,8 +437,22 @@ class Board(Widget, can_focus=True):
             self._end_drag(drag)
 
     def on_click(self, event: events.Click) -> None:
-        if event.chain == 2 and self.selected_card is not None:
+        if event.chain == 2 and self.selected_card is not None and self._scrolling is None:
             self.post_message(self.Activated(self, self.selected_card))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, 1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -1)
+
+    def _wheel(self, event: events.MouseEvent, direction: int) -> None:
+        """One card per notch in the column under the pointer (cards stay whole)."""
+        event.prevent_default()
+        event.stop()
+        column = self._column_at(event.screen_x, event.screen_y)
+        if column is not None:
+            column.scroll_to(column.scroll_y + direction * CARD_HEIGHT)
 
 
 @dataclass

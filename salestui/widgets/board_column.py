@@ -1,26 +1,29 @@
 """One stage of the board: its header figures and its cards, drawn line by line.
 
-A column draws only the cards on screen (Textual's Line API), asks the pipeline for
-pages of 100 cards as they scroll into view, and keeps them until the stage changes.
+A column is not a widget of its own: the board is one line-rendered widget (Textual's
+Line API) and each column draws its slice of every line. A column draws only the cards
+on screen, asks the pipeline for pages of 100 cards as they scroll into view, keeps
+them until the stage changes, and keeps the lines it drew until a card changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 from salestui import domain, render
 from salestui.domain import LOST, WON
 from salestui.store import DealCard, Pipeline, StageSummary
+
+if TYPE_CHECKING:
+    from salestui.widgets.board import Board
 
 CARD_HEIGHT = 4
 """Lines per card: title, company, figures, and a blank gap."""
@@ -35,100 +38,51 @@ class BoardSource:
     query: str = ""
 
 
-class StageHeader(Widget):
-    """A column's label, deal count, total and weighted value."""
+class StageColumn:
+    """One stage's header and cards: a vertical slice of the board, drawn from a page cache.
 
-    DEFAULT_CSS = "StageHeader { height: 2; }"
-
-    def __init__(self, stage: str) -> None:
-        super().__init__(classes="stage-header")
-        self.stage = domain.STAGE_BY_KEY[stage]
-        self.summary: StageSummary | None = None
-
-    def show(self, summary: StageSummary) -> None:
-        if summary != self.summary:
-            self.summary = summary
-            self.refresh()
-
-    def render(self) -> Text:
-        """Label and count; total (first currency, "+N cur" for the others); weighted value.
-
-        The figures share the second line when it is wide enough, else take two lines
-        (the board makes headers three lines high in narrow columns).
-        """
-        summary = self.summary
-        width = max(1, self.size.width)
-        number = Text(f" {summary.count if summary else 0:,}", "dim")
-        label = Text(self.stage.label, "bold", no_wrap=True, end="")
-        label.truncate(max(1, width - number.cell_len), overflow="ellipsis")
-        lines = [Text.assemble(label, number, end="")]
-        total, weighted = Text(end=""), Text(end="")
-        if summary and summary.totals:
-            first = summary.totals[0]
-            total = render.money(first.value, first.currency, compact=True)
-            if len(summary.totals) > 1:
-                total.append(f" +{len(summary.totals) - 1} cur", "dim")
-            weighted = Text.assemble(
-                ("w ", "dim"), render.money(first.weighted, first.currency, compact=True), end=""
-            )
-            if self.stage.key == domain.CLOSED:
-                weighted.append(f" ✓{summary.won:,} ✗{summary.lost:,}", "dim")
-        if self.size.height >= 3:
-            lines += [total, weighted]
-        else:
-            lines.append(Text(" ", end="").join(part for part in (total, weighted) if part))
-        for line in lines:
-            line.truncate(width, overflow="ellipsis")
-        return Text("\n", end="").join(lines)
-
-
-class StageColumn(ScrollView, can_focus=False):
-    """One stage's cards, drawn line by line from a page cache."""
-
-    COMPONENT_CLASSES = {
-        "card--title",
-        "card--meta",
-        "card--selected",
-        "card--stale",
-        "card--won",
-        "card--lost",
-        "card--held",
-        "card--cursor",
-    }
-    DEFAULT_CSS = """
-    StageColumn { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    Geometry is in the board's cells: the column spans `x` to `x + width` (the board's
+    separator lies beyond it) and its cards fill the lines from `top` down, `height`
+    lines, the last cell of each being the scrollbar when the cards overflow.
     """
 
-    def __init__(self, stage: str, source: BoardSource) -> None:
-        super().__init__(classes="stage-column")
+    def __init__(self, board: Board, stage: str, source: BoardSource) -> None:
+        self.board = board
         self.stage = stage
+        self.info = domain.STAGE_BY_KEY[stage]
         self.source = source
         self.count = 0
+        self.summary: StageSummary | None = None
         self.selected: int | None = None
         """Row of the selected card, when this column has the selection."""
         self.held: int | None = None
         """Row of a card being dragged."""
+        self.drop_target = False
+        """A dragged card is over this column."""
+        self.active = False
+        """This column has the focused selection (its header is lit)."""
+        self.scroll_y = 0
+        """First card line shown (a multiple of CARD_HEIGHT unless dragged by the scrollbar)."""
+        self.x = self.width = self.top = self.height = 0
         self._pages: dict[int, list[DealCard]] = {}
         self._strips: LRUCache[tuple[DealCard, int, int, str, date], Strip] = LRUCache(1024)
         """Drawn card lines: a card that only shifted (a move above it) is not drawn again."""
-        self._styles: dict[tuple[str, bool], Style] = {}
+        self._header: tuple[object, ...] = ()
+        self._header_strips: list[Strip] = []
 
     # ---------------------------------------------------------------- data
+
+    def show(self, summary: StageSummary) -> None:
+        """New header figures (repaints the header only when they changed)."""
+        if summary != self.summary:
+            self.summary = summary
+            self.refresh_header()
 
     def reset(self, count: int) -> None:
         """Forget cached cards (the stage changed) and redraw."""
         self._pages.clear()
         self.count = count
-        size = Size(self.size.width, count * CARD_HEIGHT)
-        height = self.scrollable_content_region.height
-        if (size.height > height) == (self.virtual_size.height > height) and self.is_mounted:
-            # The scrollbar neither appears nor goes: update it in place instead of
-            # assigning the reactive, which would lay the whole screen out again.
-            self.set_reactive(StageColumn.virtual_size, size)
-            self._scroll_update(size)
-            self.scroll_to(y=min(self.scroll_y, self.max_scroll_y), animate=False, immediate=True)
-        else:
-            self.virtual_size = size
+        self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
         self.refresh()
 
     def card_at(self, row: int) -> DealCard | None:
@@ -143,69 +97,194 @@ class StageColumn(ScrollView, can_focus=False):
         index = row % PAGE
         return page[index] if index < len(page) else None
 
-    # ---------------------------------------------------------------- drawing
+    def clear_drawn(self) -> None:
+        """A new theme: every drawn line is stale."""
+        self._strips.clear()
+        self._header = ()
 
-    def row_region(self, row: int) -> Region:
-        """Where a card is drawn, in this widget's coordinates."""
-        return Region(0, row * CARD_HEIGHT - round(self.scroll_y), self.size.width, CARD_HEIGHT)
+    # ---------------------------------------------------------------- geometry
 
-    def refresh_row(self, row: int | None) -> None:
-        if row is not None:
-            region = self.row_region(row)
-            if region.y + region.height > 0 and region.y < self.size.height:
-                self.refresh(region)
+    def place(self, x: int, width: int, top: int, height: int) -> None:
+        self.x, self.width, self.top, self.height = x, width, top, height
+        self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
 
-    def show_row(self, row: int) -> None:
-        """Scroll so the card at `row` is fully visible."""
-        top, height = row * CARD_HEIGHT, self.scrollable_content_region.height
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + CARD_HEIGHT > self.scroll_y + height:
-            self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+    @property
+    def size(self) -> Size:
+        """The card area's size."""
+        return Size(self.width, self.height)
 
-    def row_at(self, y: int) -> int | None:
-        """The card row under widget line `y`."""
-        line = y + round(self.scroll_y)
-        row = line // CARD_HEIGHT
-        return row if 0 <= row < self.count and line >= 0 else None
+    @property
+    def region(self) -> Region:
+        """The card area, in screen cells."""
+        origin = self.board.content_region.offset
+        return Region(origin.x + self.x, origin.y + self.top, self.width, self.height)
+
+    @property
+    def scrollbar(self) -> bool:
+        return self.count * CARD_HEIGHT > self.height
+
+    @property
+    def card_width(self) -> int:
+        return max(0, self.width - (1 if self.scrollbar else 0))
+
+    @property
+    def max_scroll_y(self) -> int:
+        return max(0, self.count * CARD_HEIGHT - self.height)
 
     @property
     def rows_per_page(self) -> int:
-        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+        return max(1, self.height // CARD_HEIGHT)
+
+    def row_region(self, row: int) -> Region:
+        """Where a card is drawn, in the card area's cells."""
+        return Region(0, row * CARD_HEIGHT - self.scroll_y, self.card_width, CARD_HEIGHT)
+
+    def row_at(self, y: int) -> int | None:
+        """The card row under card-area line `y`."""
+        line = y + self.scroll_y
+        row = line // CARD_HEIGHT
+        return row if 0 <= row < self.count and line >= 0 else None
+
+    def in_scrollbar(self, x: int) -> bool:
+        """Whether board cell `x` is this column's scrollbar."""
+        return self.scrollbar and x == self.x + self.width - 1
+
+    # ---------------------------------------------------------------- repaint
+
+    def refresh(self) -> None:
+        """Repaint the card area."""
+        if self.width and self.height:
+            self.board.refresh(Region(self.x, self.top, self.width, self.height))
+
+    def refresh_header(self) -> None:
+        if self.width and self.top:
+            self.board.refresh(Region(self.x, 0, self.width, self.top))
+
+    def refresh_row(self, row: int | None) -> None:
+        if row is None:
+            return
+        region = self.row_region(row)
+        if region.bottom > 0 and region.y < self.height:
+            clipped = region.intersection(Region(0, 0, self.width, self.height))
+            self.board.refresh(clipped.translate((self.x, self.top)))
+
+    def scroll_to(self, y: int) -> None:
+        y = max(0, min(y, self.max_scroll_y))
+        if y != self.scroll_y:
+            self.scroll_y = y
+            self.refresh()
+
+    def show_row(self, row: int) -> None:
+        """Scroll so the card at `row` is fully visible."""
+        top = row * CARD_HEIGHT
+        if top < self.scroll_y:
+            self.scroll_to(top)
+        elif top + CARD_HEIGHT > self.scroll_y + self.height:
+            self.scroll_to(top + CARD_HEIGHT - self.height)
+
+    # ---------------------------------------------------------------- drawing
+
+    def header_line(self, y: int) -> Strip:
+        """Line `y` of the header: label and count; total; weighted value."""
+        key = (self.summary, self.width, self.top, self.active, self.drop_target)
+        if key != self._header:
+            self._header = key
+            self._header_strips = self._render_header()
+        return self._header_strips[y]
+
+    def _render_header(self) -> list[Strip]:
+        """Label and count; total (first currency, "+N cur" for the others); weighted value.
+
+        The figures share the second line when it is wide enough, else take two lines
+        (the board makes headers three lines high in narrow columns).
+        """
+        board, summary = self.board, self.summary
+        state = (
+            "board--header-drop"
+            if self.drop_target
+            else "board--header-active"
+            if self.active
+            else "board--header"
+        )
+        width = max(1, self.width - 2)
+        number = Text(f" {summary.count if summary else 0:,}", "dim")
+        label = Text(self.info.label, "bold", no_wrap=True, end="")
+        label.truncate(max(1, width - number.cell_len), overflow="ellipsis")
+        lines = [Text.assemble(label, number, end="")]
+        total, weighted = Text(end=""), Text(end="")
+        if summary and summary.totals:
+            first = summary.totals[0]
+            total = render.money(first.value, first.currency, compact=True)
+            if len(summary.totals) > 1:
+                total.append(f" +{len(summary.totals) - 1} cur", "dim")
+            weighted = Text.assemble(
+                ("w ", "dim"), render.money(first.weighted, first.currency, compact=True), end=""
+            )
+            if self.stage == domain.CLOSED:
+                weighted.append(f" ✓{summary.won:,} ✗{summary.lost:,}", "dim")
+        if self.top >= 3:
+            lines += [total, weighted]
+        else:
+            lines.append(Text(" ", end="").join(part for part in (total, weighted) if part))
+        lines += [Text(end="")] * (self.top - len(lines))
+        style = board.style(state)
+        strips = []
+        for line in lines[: self.top]:
+            line.truncate(width, overflow="ellipsis")
+            text = Text.assemble(" ", line, end="")
+            text.stylize_before(style)
+            strips.append(board.strip(text, self.width, style))
+        return strips
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = y + round(self.scroll_y)
+        """Line `y` of the card area, scrollbar included."""
+        board = self.board
+        width = self.card_width
+        line = y + self.scroll_y
         row, part = divmod(line, CARD_HEIGHT)
         card = self.card_at(row)
         if card is None or part == CARD_HEIGHT - 1:
-            return Strip.blank(width, self._style("base"))
-        state = "held" if row == self.held else "selected" if row == self.selected else ""
-        key = (card, part, width, state, self.source.pipeline.now().date())
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._render_card_line(card, part, width, state)
+            strip = board.blank(width, "board--drop" if self.drop_target else "")
+        else:
+            state = (
+                "held"
+                if row == self.held
+                else "selected"
+                if row == self.selected
+                else "drop"
+                if self.drop_target
+                else ""
+            )
+            key = (card, part, width, state, self.source.pipeline.now().date())
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = self._strips[key] = self._render_card_line(card, part, width, state)
+        if width < self.width:
+            strip = Strip.join([strip, board.scrollbar_cell(self._thumb(y))])
         return strip
 
+    def _thumb(self, y: int) -> bool:
+        """Whether card-area line `y` is on the scrollbar's thumb."""
+        total = self.count * CARD_HEIGHT
+        size = max(1, self.height * self.height // total)
+        top = round(self.scroll_y * (self.height - size) / max(1, total - self.height))
+        return top <= y < top + size
+
     def _render_card_line(self, card: DealCard, part: int, width: int, state: str) -> Strip:
-        base = self._style("base")
-        style = base + self._style(f"card--{state}") if state else base
+        """One line of a card; `state` is "selected", "held", "drop" (under a drag) or ""."""
+        board = self.board
+        chosen = state in ("held", "selected")
+        base = board.style("board--drop" if state == "drop" else "")
+        style = base + board.style(f"card--{state}") if chosen else base
         text = Text.assemble(
-            Text("▌" if state else " ", self._part("card--cursor") if state else ""),
+            Text("▌" if chosen else " ", board.part("card--cursor") if chosen else ""),
             self._card_line(card, part, width - 1),
             end="",
         )
         text.stylize_before(style)
-        if state:
+        if chosen:
             text.stylize(Style(bgcolor=style.bgcolor))
-        segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, style).crop(0, width)
-
-    def notify_style_update(self) -> None:
-        """A new theme or class: drawn lines are stale."""
-        super().notify_style_update()
-        self._strips.clear()
-        self._styles.clear()
+        return board.strip(text, width, style)
 
     def _card_line(self, card: DealCard, part: int, width: int) -> Text:
         """Line `part` of a card, `width` cells: title, company, then the figures.
@@ -213,9 +292,10 @@ class StageColumn(ScrollView, can_focus=False):
         The figures are value, task progress, days in stage and a mark. When they do
         not fit, the mark shrinks to its symbol, then the days move to the company line.
         """
-        meta = self._part("card--meta")
+        board = self.board
+        meta = board.part("card--meta")
         if part == 0:
-            return _fit(render.literal(card.title, self._part("card--title")), width)
+            return _fit(render.literal(card.title, board.part("card--title")), width)
         days = Text(
             f"{domain.days_between(card.stage_entered_at, self.source.pipeline.now())}d", meta
         )
@@ -244,48 +324,15 @@ class StageColumn(ScrollView, can_focus=False):
 
     def _mark(self, card: DealCard) -> tuple[str, str, Style]:
         """The card's mark in full and as one symbol (for narrow columns), and its style."""
+        board = self.board
         if card.outcome == WON:
             score = f" ★{card.satisfaction_score}" if card.satisfaction_score else ""
-            return f"✓won{score}", f"✓{score.strip()}", self._part("card--won")
+            return f"✓won{score}", f"✓{score.strip()}", board.part("card--won")
         if card.outcome == LOST:
-            return "✗lost", "✗", self._part("card--lost")
+            return "✗lost", "✗", board.part("card--lost")
         if self.source.pipeline.is_stale(card):
-            return "⚑stale", "⚑", self._part("card--stale")
+            return "⚑stale", "⚑", board.part("card--stale")
         return "", "", Style()
-
-    def _part(self, name: str) -> Style:
-        """A component style without the background, so selection shows through."""
-        return self._style(name, partial=True)
-
-    def _style(self, name: str, *, partial: bool = False) -> Style:
-        """The widget's own style ("base") or a component's, worked out once per theme."""
-        key = (name, partial)
-        style = self._styles.get(key)
-        if style is None:
-            style = self._styles[key] = (
-                self.rich_style
-                if name == "base"
-                else self.get_component_rich_style(name, partial=partial)
-            )
-        return style
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._wheel(event, 1)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._wheel(event, -1)
-
-    def _wheel(self, event: events.MouseEvent, direction: int) -> None:
-        """One card per notch, so cards stay whole (Textual's default is two lines)."""
-        event.prevent_default()
-        event.stop()
-        self.scroll_to(y=self.scroll_y + direction * CARD_HEIGHT, animate=False)
-
-    def on_resize(self) -> None:
-        """Keep the selected card in view whatever the new height."""
-        self.virtual_size = Size(self.size.width, self.count * CARD_HEIGHT)
-        if self.selected is not None:
-            self.show_row(self.selected)
 
 
 def _join(parts: list[Text]) -> Text:
