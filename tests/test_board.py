@@ -21,6 +21,7 @@ from salestui.screens.gate import GateDialog
 from salestui.screens.lost import LostDialog
 from salestui.store import DealCard, Pipeline
 from salestui.widgets.board import Board
+from salestui.widgets.board_column import PAGE
 
 SIZE = (120, 36)
 
@@ -180,7 +181,7 @@ async def test_with_5000_deals_only_what_is_on_screen_is_read_and_repainted(
         assert reads == []
         await pilot.press("l", "l", "l", "l", "l", "G")
         closed = board.columns[-1]
-        assert reads == [("closed", (closed.count - 1) // 100 * 100)], "only the last page"
+        assert reads == [("closed", (closed.count - 1) // PAGE * PAGE)], "only the last page"
         await pilot.press("g", "h")
         assert len(reads) == 1, "pages already read are kept"
 

@@ -25,7 +25,7 @@ from textual.widget import Widget
 
 from salestui import domain
 from salestui.store import DealCard, Pipeline
-from salestui.widgets.board_column import CARD_HEIGHT, BoardSource, StageColumn
+from salestui.widgets.board_column import CARD_HEIGHT, BoardSource, Line, StageColumn
 
 NARROW = 26
 """Columns narrower than this get three-line headers (figures on lines of their own)."""
@@ -117,7 +117,8 @@ class Board(Widget, can_focus=True):
         """The column whose scrollbar is being dragged."""
         self._placed = Size(0, 0)
         self._styles: dict[tuple[str, bool], Style] = {}
-        self._blanks: dict[tuple[int, str], Strip] = {}
+        self._blanks: dict[tuple[int, str], Line] = {}
+        self._cells: dict[str, Segment] = {}
 
     def on_mount(self) -> None:
         self.reload()
@@ -275,14 +276,13 @@ class Board(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         self._place()
         top = self.header_height
-        separator = self._separator()
-        strips: list[Strip] = []
-        last = self.columns[-1]
+        separator = self._cell("board--separator", SEPARATOR)
+        segments: Line = []
         for column in self.columns:
-            strips.append(column.header_line(y) if y < top else column.render_line(y - top))
-            if column is not last:
-                strips.append(separator)
-        return Strip.join(strips)
+            if segments:
+                segments.append(separator)
+            segments += column.header_line(y) if y < top else column.card_line(y - top)
+        return Strip(segments, self.size.width)
 
     def style(self, name: str) -> Style:
         """The board's own style ("") or a component's, worked out once per theme."""
@@ -303,39 +303,33 @@ class Board(Widget, can_focus=True):
             )
         return style
 
-    def strip(self, text: Text, width: int, style: Style) -> Strip:
+    def line(self, text: Text, width: int, style: Style) -> Line:
         """`text` drawn in exactly `width` cells, padded in `style`."""
         segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, style).crop(0, width)
+        return list(Strip(segments).adjust_cell_length(width, style).crop(0, width))
 
-    def blank(self, width: int, name: str) -> Strip:
+    def blank(self, width: int, name: str) -> Line:
         key = (width, name)
-        strip = self._blanks.get(key)
-        if strip is None:
-            strip = self._blanks[key] = Strip.blank(width, self.style(name))
-        return strip
+        line = self._blanks.get(key)
+        if line is None:
+            line = self._blanks[key] = [Segment(" " * width, self.style(name))] if width else []
+        return line
 
-    def scrollbar_cell(self, thumb: bool) -> Strip:
-        name = "board--scrollbar-thumb" if thumb else "board--scrollbar"
-        key = (-1, name)
-        strip = self._blanks.get(key)
-        if strip is None:
-            strip = self._blanks[key] = Strip([Segment(" ", self.style(name))], 1)
-        return strip
+    def scrollbar_cell(self, thumb: bool) -> Segment:
+        return self._cell("board--scrollbar-thumb" if thumb else "board--scrollbar", " ")
 
-    def _separator(self) -> Strip:
-        key = (-2, "board--separator")
-        strip = self._blanks.get(key)
-        if strip is None:
-            style = self.style("board--separator")
-            strip = self._blanks[key] = Strip([Segment(SEPARATOR, style)], 1)
-        return strip
+    def _cell(self, name: str, character: str) -> Segment:
+        cell = self._cells.get(name)
+        if cell is None:
+            cell = self._cells[name] = Segment(character, self.style(name))
+        return cell
 
     def notify_style_update(self) -> None:
         """A new theme or class: drawn lines are stale."""
         super().notify_style_update()
         self._styles.clear()
         self._blanks.clear()
+        self._cells.clear()
         for column in self.columns:
             column.clear_drawn()
         self.refresh()
