@@ -187,6 +187,15 @@ def test_backward_moves_pass_and_untick_nothing(pipeline: Pipeline) -> None:
     assert pipeline.move(deal.id, "development").stage == "development"
 
 
+def test_a_move_can_give_back_the_card_instead_of_the_whole_deal(pipeline: Pipeline) -> None:
+    deal = add(pipeline, stage="development")
+    card = pipeline.move(deal.id, "prospect", version=deal.version, detail=False)
+    assert card == pipeline.card(deal.id)
+    assert (card.stage, card.version) == ("prospect", deal.version + 1)
+    with pytest.raises(ConflictError):
+        pipeline.move(deal.id, "qualified", version=deal.version, detail=False)
+
+
 def test_moving_to_the_same_stage_is_refused(pipeline: Pipeline) -> None:
     deal = add(pipeline)
     with pytest.raises(ValidationError):

@@ -211,16 +211,16 @@ class BoardScreen(Screen[None]):
     def _move(self, card: DealCard, to_stage: str) -> None:
         before = _Undo(card.id, card.stage, card.outcome, card.lost_reason)
 
-        def done(detail: DealDetail | None) -> None:
-            if detail is None:
+        def done(moved: DealCard | None) -> None:
+            if moved is None:
                 self._changed(card.id, card.stage)
                 return
             self._undo.append(before)
-            self._changed(card.id, card.stage)
-            if detail.stage == CLOSED and detail.outcome == domain.WON:
-                self.notify(f"Won: {detail.title}", markup=False)
+            self._changed(card.id, card.stage, moved)
+            if moved.stage == CLOSED and moved.outcome == domain.WON:
+                self.notify(f"Won: {moved.title}", markup=False)
 
-        move_deal(self, self.pipeline, card.id, card.version, to_stage, done)
+        move_deal(self, self.pipeline, card.id, card.version, to_stage, done, detail=False)
 
     def action_lose(self) -> None:
         card = self.card
@@ -258,8 +258,9 @@ class BoardScreen(Screen[None]):
         self._changed(undo.deal_id, current.stage)
         self.notify(f"Undone: back to {domain.STAGE_BY_KEY[undo.stage].label}", markup=False)
 
-    def _changed(self, deal_id: int, old_stage: str) -> None:
-        self.board.follow(deal_id, old_stage=old_stage)
+    def _changed(self, deal_id: int, old_stage: str, card: DealCard | None = None) -> None:
+        """Redraw what a change touched; `card` is the deal as it is now, when known."""
+        self.board.follow(deal_id, old_stage=old_stage, card=card)
         self._update_keys()
 
     # ---------------------------------------------------------------- filter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, Literal, overload
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +25,7 @@ from salestui.domain import (
     stage_index,
 )
 from salestui.render import literal
-from salestui.store import Pipeline
+from salestui.store import DealCard, Pipeline
 from salestui.store.views import DealDetail
 
 
@@ -180,6 +180,7 @@ class GateDialog(ModalScreen[GateDecision | None]):
         self.dismiss(None)
 
 
+@overload
 def move_deal(
     screen: Screen[Any],
     pipeline: Pipeline,
@@ -187,17 +188,46 @@ def move_deal(
     version: int | None,
     to_stage: str,
     done: Callable[[DealDetail | None], None],
+    *,
+    detail: Literal[True] = True,
+) -> None: ...
+
+
+@overload
+def move_deal(
+    screen: Screen[Any],
+    pipeline: Pipeline,
+    deal_id: int,
+    version: int | None,
+    to_stage: str,
+    done: Callable[[DealCard | None], None],
+    *,
+    detail: Literal[False],
+) -> None: ...
+
+
+def move_deal(
+    screen: Screen[Any],
+    pipeline: Pipeline,
+    deal_id: int,
+    version: int | None,
+    to_stage: str,
+    done: Callable[[Any], None],
+    *,
+    detail: bool = True,
 ) -> None:
     """The one way the UI moves a deal: through the gate dialog when required tasks are open.
 
-    `done` gets the moved deal, or None when nothing moved (cancelled or refused, the user
-    having been told why).
+    `done` gets the moved deal (whole, or its card with `detail=False`), or None when
+    nothing moved (cancelled or refused, the user having been told why).
     """
 
     def attempt(decision: GateDecision | None = None) -> None:
         try:
             if decision is None:
-                moved = pipeline.move(deal_id, to_stage, version=version)
+                moved: DealDetail | DealCard = pipeline.move(
+                    deal_id, to_stage, version=version, detail=detail
+                )
             else:
                 moved = pipeline.move(
                     deal_id,
@@ -205,6 +235,7 @@ def move_deal(
                     version=version,
                     tick=decision.tick,
                     override=decision.override,
+                    detail=detail,
                 )
         except GateBlocked as blocked:
             ask(blocked.open_tasks)

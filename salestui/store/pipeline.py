@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import import_module
 from itertools import islice
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
@@ -395,6 +395,7 @@ class Pipeline:
                 w.event("restored", "restored")
         return self.get(deal_id)
 
+    @overload
     def move(
         self,
         deal_id: int,
@@ -403,14 +404,51 @@ class Pipeline:
         version: int | None = None,
         override: str | None = None,
         tick: Sequence[int] = (),
-    ) -> DealDetail:
+        detail: Literal[True] = True,
+    ) -> DealDetail: ...
+
+    @overload
+    def move(
+        self,
+        deal_id: int,
+        to_stage: str,
+        *,
+        version: int | None = None,
+        override: str | None = None,
+        tick: Sequence[int] = (),
+        detail: Literal[False],
+    ) -> DealCard: ...
+
+    @overload
+    def move(
+        self,
+        deal_id: int,
+        to_stage: str,
+        *,
+        version: int | None = None,
+        override: str | None = None,
+        tick: Sequence[int] = (),
+        detail: bool,
+    ) -> DealDetail | DealCard: ...
+
+    def move(
+        self,
+        deal_id: int,
+        to_stage: str,
+        *,
+        version: int | None = None,
+        override: str | None = None,
+        tick: Sequence[int] = (),
+        detail: bool = True,
+    ) -> DealDetail | DealCard:
         """Move a deal to another stage through the gate.
 
         A forward move is refused (GateBlocked) while a required task of any stage it
         leaves is open, unless `override` gives a reason, which history records.
         `tick` names tasks to tick in the same transaction first (the gate dialog).
         Reaching Closed through the gate makes the deal won; moving a closed deal back
-        reopens it.
+        reopens it. Gives back the moved deal whole, or with `detail=False` its card
+        (what the board shows, a third of the reading).
         """
         domain.stage_index(to_stage)
         reason = domain.check_text("reason", override) if override is not None else None
@@ -445,7 +483,7 @@ class Pipeline:
                 self._change_stage(w, to_stage)
         if blocked:
             raise GateBlocked(blocked)
-        return self.get(deal_id)
+        return self.get(deal_id) if detail else self.card(deal_id)
 
     def lose(self, deal_id: int, reason: str, *, version: int | None = None) -> DealDetail:
         """Close a deal as lost from any stage, with a reason; no gate."""

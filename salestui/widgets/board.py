@@ -162,14 +162,20 @@ class Board(Widget, can_focus=True):
             else:
                 self._announce()
 
-    def follow(self, deal_id: int, *, old_stage: str | None = None) -> None:
-        """A deal changed: redraw the columns it left and entered, and select it."""
-        try:
-            card = self.pipeline.card(deal_id)
-        except domain.NotFound:
-            self.reload({old_stage} if old_stage else None)
-            self._announce()
-            return
+    def follow(
+        self, deal_id: int, *, old_stage: str | None = None, card: DealCard | None = None
+    ) -> None:
+        """A deal changed: redraw the columns it left and entered, and select it.
+
+        `card` is the deal as it is now, when the caller has it (saves reading it again).
+        """
+        if card is None:
+            try:
+                card = self.pipeline.card(deal_id)
+            except domain.NotFound:
+                self.reload({old_stage} if old_stage else None)
+                self._announce()
+                return
         self.reload({card.stage, old_stage} if old_stage else {card.stage})
         self.select(deal_id, card.stage)
 
