@@ -10,10 +10,12 @@ from textual.widgets import Collapsible, Static, TextArea
 
 from salestui.app import SalesApp
 from salestui.domain import CLOSED, LOST, WON
+from salestui.screens.board import BoardScreen
 from salestui.screens.deal import DealScreen
 from salestui.store import Pipeline
 from salestui.store.views import DealDetail
 from salestui.widgets.checklist import Checklist
+from salestui.widgets.deal_task_input import TaskTitleInput
 
 SIZE = (160, 48)
 
@@ -478,3 +480,136 @@ async def test_deal_deleted_elsewhere_closes_the_screen(
         await pilot.pause()
         assert app.screen is not screen
         assert "deleted elsewhere" in notices(app)
+
+
+# ---------------------------------------------------------------- one screen for every deal
+
+
+async def open_from_board(app: SalesApp, pilot, *keys: str) -> DealScreen:  # type: ignore[no-untyped-def]
+    """Press `keys` on the board, then Enter: the deal screen of the selected card."""
+    await pilot.pause()
+    await pilot.press(*keys, "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, DealScreen), app.screen
+    return app.screen
+
+
+async def back_to_board(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+def notes_of(screen: DealScreen) -> str:
+    return screen.query_one("#deal-notes", TextArea).text
+
+
+async def test_one_screen_shows_each_deal_with_its_own_notes_and_tasks(
+    pipeline: Pipeline,
+) -> None:
+    alpha = new_deal(pipeline, title="Alpha", notes="alpha notes")
+    pipeline.add_task(alpha.id, "Only on Alpha")
+    beta = new_deal(pipeline, title="Beta", notes="beta notes")  # newest: first in the column
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_board(app, pilot)
+        assert screen.deal_id == beta.id and notes_of(screen) == "beta notes"
+        await pilot.press("n", *"B: ")
+        await back_to_board(pilot)
+        assert pipeline.get(beta.id).notes == "B: beta notes"
+        again = await open_from_board(app, pilot, "down")
+        assert again is screen and screen.deal_id == alpha.id
+        assert notes_of(screen) == "alpha notes"
+        assert "Only on Alpha" in option_texts(screen)[-1]
+        assert screen.sub_title == f"Deal #{alpha.id}"
+        await pilot.press("n", *"A: ")
+        await pilot.press("ctrl+q")  # quitting on the second deal keeps its notes
+    assert pipeline.get(alpha.id).notes == "A: alpha notes"
+    assert pipeline.get(beta.id).notes == "B: beta notes"
+
+
+async def test_notes_typed_for_one_deal_never_reach_the_next(pipeline: Pipeline) -> None:
+    alpha = new_deal(pipeline, title="Alpha")
+    beta = new_deal(pipeline, title="Beta")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_board(app, pilot)
+        await pilot.press("n", *"for beta")  # the debounce timer is running
+        await back_to_board(pilot)
+        await open_from_board(app, pilot, "down")
+        assert screen.deal_id == alpha.id and notes_of(screen) == ""
+        await pilot.pause(2.0)  # past the debounce of the notes typed for Beta
+        assert pipeline.get(alpha.id).notes == ""
+        assert [e.kind for e in pipeline.get(alpha.id).history].count("notes") == 0
+        await pilot.press("n", *"draft")
+        await app.pop_screen()  # left without Esc: nothing was saved yet
+        await pilot.pause()
+        screen.load(beta.id)  # the next deal: the draft goes to the deal it was typed for
+        assert pipeline.get(alpha.id).notes == "draft"
+        assert pipeline.get(beta.id).notes == "for beta"
+        assert notes_of(screen) == "for beta"
+
+
+async def test_a_deal_shown_again_starts_from_the_top(pipeline: Pipeline) -> None:
+    alpha = new_deal(pipeline, title="Alpha")
+    pipeline.move(alpha.id, "discovery", override="fast track")  # past boxes to expand
+    beta = new_deal(pipeline, title="Beta")
+    pipeline.set_task_done(beta.id, beta.tasks[0].id, True)
+    app = SalesApp(pipeline, database="reuse.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        fresh = await open_from_board(app, pilot)
+        expected = app.export_screenshot()
+        await back_to_board(pilot)
+        await pilot.press("right", "right")  # Discovery: Alpha
+        screen = await open_from_board(app, pilot)
+        assert screen is fresh and screen.deal_id == alpha.id
+        await pilot.press("down", "down", "a", *"half typed")
+        await pilot.click("#past-prospect CollapsibleTitle")
+        await pilot.pause()
+        assert not screen.query_one("#past-prospect", Collapsible).collapsed
+        screen.query_one(Checklist).focus()
+        await pilot.pause()
+        screen.query_one("#deal-body").scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert screen.query_one(TaskTitleInput).display  # left open
+        assert screen.query_one("#deal-body").scroll_y > 0
+        await back_to_board(pilot)
+        screen = await open_from_board(app, pilot, "left", "left")  # Beta again
+        assert screen.deal_id == beta.id
+        assert isinstance(app.focused, Checklist)
+        assert screen.query_one(Checklist).highlighted == 1  # its first open task
+        assert not screen.query_one(TaskTitleInput).display
+        assert screen.query_one("#deal-body").scroll_y == 0
+        assert app.export_screenshot() == expected  # as a new screen draws it
+        await back_to_board(pilot)
+        await open_from_board(app, pilot, "right", "right")  # Alpha again
+        assert screen.query_one("#past-prospect", Collapsible).collapsed
+
+
+async def test_a_new_theme_restyles_the_deal_screen_shown_again(pipeline: Pipeline) -> None:
+    new_deal(pipeline)
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_board(app, pilot)
+        await back_to_board(pilot)
+        app.theme = "textual-light"
+        await pilot.pause()
+        await open_from_board(app, pilot)
+        assert screen.styles.background == app.current_theme.to_color_system().background
+
+
+async def test_opening_a_deal_deleted_elsewhere_says_so(
+    pipeline: Pipeline, make_pipeline: Callable[..., Pipeline]
+) -> None:
+    alpha = new_deal(pipeline, title="Alpha")
+    beta = new_deal(pipeline, title="Beta")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_from_board(app, pilot)
+        await back_to_board(pilot)
+        make_pipeline().delete(alpha.id)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert f"no deal #{alpha.id}" in notices(app)
+        screen = await open_from_board(app, pilot, "up")
+        assert screen.deal_id == beta.id

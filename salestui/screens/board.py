@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +21,9 @@ from salestui.store import DealCard, DealDetail, Pipeline
 from salestui.widgets.board import Board
 from salestui.widgets.cropped_updates import CroppingCompositor
 from salestui.widgets.deal_footer import QuietFooter
+
+if TYPE_CHECKING:
+    from salestui.screens.deal import DealScreen
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class BoardScreen(Screen[None]):
         """What `check_action` said about the selection's actions when the footer was drawn."""
         self._filter_opening = False
         """True between "/" and the filter field getting focus."""
+        self._deal_screen: DealScreen | None = None
+        """The one deal screen, built on the first open and shown again for every deal."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,10 +155,17 @@ class BoardScreen(Screen[None]):
             return
         from salestui.screens.deal import DealScreen  # loaded on first open, not at start
 
+        try:
+            if self._deal_screen is None:
+                self._deal_screen = DealScreen(self.pipeline, card.id)
+                self.app.install_screen(self._deal_screen, "deal")
+            else:
+                self._deal_screen.load(card.id)
+        except DomainError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
         stage = card.stage
-        self.app.push_screen(
-            DealScreen(self.pipeline, card.id), lambda _: self._changed(card.id, stage)
-        )
+        self.app.push_screen(self._deal_screen, lambda _: self._changed(card.id, stage))
 
     def action_new(self) -> None:
         stage = self.board.column.stage

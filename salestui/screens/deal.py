@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Static, TextArea
+from textual.widgets import Collapsible, Header, Static, TextArea
 
 from salestui import domain
 from salestui.domain import ConflictError, DomainError, NotFound
@@ -84,18 +84,39 @@ class DealScreen(Screen[None]):
     def __init__(self, pipeline: Pipeline, deal_id: int) -> None:
         super().__init__()
         self.pipeline = pipeline
+        self._notes = TextArea(id="deal-notes", soft_wrap=True)
+        self._notes_timer: Timer | None = None
+        self._styled_theme = self.app.theme
+        """The theme this screen's styles were last computed with."""
+        self._take(deal_id)
+
+    def _take(self, deal_id: int) -> None:
+        """Hold deal `deal_id`: its detail, the notes as saved, the checklist templates."""
+        self.detail = self.pipeline.get(deal_id)
         self.deal_id = deal_id
-        self.detail = pipeline.get(deal_id)
-        self._templates = pipeline.templates()
+        self._templates = self.pipeline.templates()
         self._notes_saved = self.detail.notes
         """The notes as the store holds them at the version this screen holds."""
-        self._notes_timer: Timer | None = None
-        self._notes = TextArea(self.detail.notes, id="deal-notes", soft_wrap=True)
-        self._shown_once = False
-        # The breakpoint class from the start, so the first resize restyles nothing.
+        # The breakpoint class of the current width, so showing it restyles nothing.
         wide = self.app.size.width >= 120
-        self.set_class(wide, "-wide", update=False)
-        self.set_class(not wide, "-narrow", update=False)
+        self.set_class(wide, "-wide", update=self.is_mounted)
+        self.set_class(not wide, "-narrow", update=self.is_mounted)
+
+    def load(self, deal_id: int) -> None:
+        """Show deal `deal_id` on this screen, as a new screen would: one serves every deal.
+
+        Called while the screen is not shown. Nothing of the deal shown before stays:
+        its notes were saved when it was left (and are now, should any be left), and the
+        cursor, scroll positions, title field and focus start over.
+
+        Raises:
+            NotFound: The deal is not in the store.
+        """
+        self._keep_notes()
+        self._stop_notes_timer()
+        self._take(deal_id)
+        if self.is_mounted:
+            self._start()
 
     # ------------------------------------------------------------------ layout
 
@@ -115,15 +136,31 @@ class DealScreen(Screen[None]):
         yield QuietFooter()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Shown for the first time, right after mounting: its styles are fresh already."""
-        if not self._shown_once:
-            self._shown_once = True
+        """Restyle only when the theme changed while away (a resize sets the breakpoint in `_take`).
+
+        The styles are fresh when first shown, right after mounting, and a screen shown
+        again for another deal has the same widgets and classes.
+        """
+        if self.app.theme == self._styled_theme:
             event.refresh_styles = False
+        self._styled_theme = self.app.theme
 
     def on_mount(self) -> None:
         self.query_one("#deal-details").border_title = "Details (e edits)"
         self.query_one("#deal-notes").border_title = "Notes"
         self.query_one("#deal-history").border_title = "History"
+        self._start()
+
+    def _start(self) -> None:
+        """Show the held deal from the top: first open task, notes as saved, boxes collapsed."""
+        self._notes.load_text(self.detail.notes)
+        field = self.query_one(TaskTitleInput)
+        if field.display:
+            field.close()
+        for box in self.query_one(PastStages).query(Collapsible):
+            box.collapsed = True
+        for scrolled in ("#deal-body", "#deal-left", "#deal-right"):  # the body scrolls when narrow
+            self.query_one(scrolled).scroll_home(animate=False, immediate=True)
         self._show(self.detail, select=first_open(self.detail.tasks_of(self.detail.stage)))
         self.query_one(Checklist).focus()
 
@@ -285,9 +322,14 @@ class DealScreen(Screen[None]):
 
     @on(TextArea.Changed, "#deal-notes")
     def _notes_changed(self) -> None:
+        self._stop_notes_timer()
+        if self._notes.text != self._notes_saved:
+            self._notes_timer = self.set_timer(NOTES_DEBOUNCE, self._flush_notes)
+
+    def _stop_notes_timer(self) -> None:
         if self._notes_timer is not None:
             self._notes_timer.stop()
-        self._notes_timer = self.set_timer(NOTES_DEBOUNCE, self._flush_notes)
+            self._notes_timer = None
 
     def _flush_notes(self) -> bool:
         """Save the notes if they changed; False when they could not be saved.
@@ -296,9 +338,7 @@ class DealScreen(Screen[None]):
         version at once; when the notes changed elsewhere too, ours stay in the field
         (the user is told) and the next save replaces theirs knowingly.
         """
-        if self._notes_timer is not None:
-            self._notes_timer.stop()
-            self._notes_timer = None
+        self._stop_notes_timer()
         text, base = self._notes.text, self._notes_saved
         if text == base:
             return True
@@ -325,7 +365,11 @@ class DealScreen(Screen[None]):
         self._notes.focus()
 
     def on_unmount(self) -> None:
-        """The app is quitting: keep every character of the notes, on the freshest version."""
+        """The app is quitting: keep every character of the notes."""
+        self._keep_notes()
+
+    def _keep_notes(self) -> None:
+        """Save the notes of the held deal if they changed, on the freshest version."""
         text = self._notes.text
         if text == self._notes_saved:
             return
