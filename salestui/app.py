@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Mapping
 
+from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
@@ -13,6 +15,11 @@ from textual.screen import Screen
 
 from salestui.commands import SalesCommands
 from salestui.store import Pipeline
+
+IDLE_COLLECT = 1.0
+"""Seconds without a key or mouse event before a full garbage collection may run."""
+FULL_COLLECTION_NEVER = 1_000_000
+"""A threshold no session reaches: full collections run only when idle."""
 
 
 class SalesApp(App[None]):
@@ -30,15 +37,35 @@ class SalesApp(App[None]):
         super().__init__()
         self.pipeline = pipeline
         self.sub_title = database
+        self._last_input = 0.0
 
     def on_ready(self) -> None:
-        """The board is on screen: set what start-up built aside from the garbage collector.
+        if not self.is_headless:  # a person at the keys (tests drive headless apps)
+            self.collect_garbage_when_idle()
 
-        Start-up leaves some 130,000 long-lived objects (modules, styles, widgets). A
-        full collection walked them all, 20 to 80 ms at a time, in the middle of a
-        keypress; frozen, they are never walked again.
+    def collect_garbage_when_idle(self) -> None:
+        """Keep the garbage collector's long pauses out of keypresses.
+
+        Start-up leaves some 130,000 long-lived objects (modules, styles, widgets); a
+        full collection walked them all, 20 to 80 ms at a time, in the middle of a key.
+        They are frozen (never walked again), and full collections of what came later
+        (10 to 15 ms) wait until the keys have been quiet for `IDLE_COLLECT` seconds.
+        Young objects are still collected as usual.
         """
         gc.freeze()
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, FULL_COLLECTION_NEVER)
+        self._last_input = time.monotonic()
+        self.set_interval(IDLE_COLLECT, self._collect_if_idle, name="idle garbage collection")
+
+    def _collect_if_idle(self) -> None:
+        if gc.get_count()[2] and time.monotonic() - self._last_input >= IDLE_COLLECT:
+            gc.collect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[None]:
         from salestui.screens.board import BoardScreen
