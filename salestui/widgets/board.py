@@ -181,7 +181,9 @@ class Board(Widget, can_focus=True):
 
     def select(self, deal_id: int, stage: str) -> None:
         index = domain.stage_index(stage)
-        row = self.pipeline.position(deal_id, query=self.source.query)
+        row = self.columns[index].find(deal_id)
+        if row is None:
+            row = self.pipeline.position(deal_id, query=self.source.query)
         self._clear_selection()
         self.column_index = index
         if row is not None:

@@ -102,6 +102,15 @@ class StageColumn:
         index = row % PAGE
         return page[index] if index < len(page) else None
 
+    def find(self, deal_id: int) -> int | None:
+        """The row of a deal among the first page's cards (where a deal just touched
+        lands), or None: the store can tell where it is further down."""
+        self.card_at(0)
+        for row, card in enumerate(self._pages.get(0, ())):
+            if card.id == deal_id:
+                return row
+        return None
+
     def clear_drawn(self) -> None:
         """A new theme: every drawn line is stale."""
         self._lines.clear()
