@@ -164,8 +164,15 @@ class BoardScreen(Screen[None]):
         except DomainError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        stage = card.stage
-        self.app.push_screen(self._deal_screen, lambda _: self._changed(card.id, stage))
+        stage, screen = card.stage, self._deal_screen
+
+        def show() -> None:
+            if screen not in self.app.screen_stack:  # Enter pressed twice
+                self.app.push_screen(screen, lambda _: self._changed(card.id, stage))
+
+        # Shown once its widgets have taken the deal in, so that its first frame lays
+        # them out: shown at once, it could paint the new deal in the old places first.
+        self.call_after_refresh(show)
 
     def action_new(self) -> None:
         stage = self.board.column.stage

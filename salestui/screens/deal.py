@@ -117,6 +117,9 @@ class DealScreen(Screen[None]):
         self._take(deal_id)
         if self.is_mounted:
             self._start()
+            # Lay out before the first paint: the widgets' own requests may reach the
+            # screen only after it has painted the new content in the old places.
+            self.refresh(layout=True)
 
     # ------------------------------------------------------------------ layout
 
