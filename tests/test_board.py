@@ -403,6 +403,20 @@ async def test_filter_lands_on_a_match_when_the_column_empties(pipeline: Pipelin
         assert selected(app) == ("prospect", "Fleet"), "clearing keeps the selection"
 
 
+async def test_undo_lights_up_after_a_move_in_the_footer_as_it_stands(pipeline: Pipeline) -> None:
+    add(pipeline, "Fleet", "qualified")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        before = {key.action: key for key in app.screen.query(FooterKey)}
+        assert before["undo"].has_class("-disabled"), "shown, dimmed: nothing to undo yet"
+        await pilot.press("l", "less_than_sign")
+        await pilot.pause()
+        after = {key.action: key for key in app.screen.query(FooterKey)}
+        assert after["undo"] is before["undo"], "the same key, not a rebuilt footer"
+        assert not after["undo"].has_class("-disabled")
+
+
 async def test_every_footer_key_fits_at_80_columns(pipeline: Pipeline) -> None:
     add(pipeline, "Fleet", "qualified")
     app = SalesApp(pipeline)

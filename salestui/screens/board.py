@@ -127,7 +127,7 @@ class BoardScreen(Screen[None]):
         if action in ("open", "edit", "lose", "move") and self.card is None:
             return None
         if action == "undo":
-            return bool(self._undo)
+            return True if self._undo else None  # always shown, so the footer keeps its keys
         if action == "clear_filter":
             return bool(self.board.source.query) or self.filter_input.display
         return True
