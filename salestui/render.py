@@ -6,6 +6,9 @@ from the plain string, so `[red]` stays brackets and no control sequence gets th
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.style import Style, StyleType
 from rich.text import Text
 
@@ -19,3 +22,24 @@ def literal(value: str | None, style: StyleType = "", *, multiline: bool = False
 
 def money(minor: int, currency: str, *, compact: bool = False, style: StyleType = "") -> Text:
     return Text(format_money(minor, currency, compact=compact), style=style or Style(), end="")
+
+
+class DrawnOnce:
+    """A Rich renderable drawn once per width, however often it is asked for.
+
+    Textual draws a widget's Rich content twice per change: once to measure its height,
+    once to paint it. For a table that is most of the cost of showing it.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._drawn: dict[int, list[Segment]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        drawn = self._drawn.get(options.max_width)
+        if drawn is None:
+            drawn = self._drawn[options.max_width] = list(console.render(self.renderable, options))
+        yield from drawn
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)

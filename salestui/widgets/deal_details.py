@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from salestui import domain
-from salestui.render import literal, money
+from salestui.render import DrawnOnce, literal, money
 from salestui.store.views import DealDetail
 from salestui.widgets.deal_history import stamp
 
@@ -71,7 +71,7 @@ class DealDetails(Static):
             return self.details
 
     def show(self, detail: DealDetail) -> None:
-        self.update(self._grid(detail))
+        self.update(DrawnOnce(self._grid(detail)))
 
     def _grid(self, detail: DealDetail) -> RenderableType:
         table = Table.grid(padding=(0, 1), expand=True)

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from salestui import domain
-from salestui.render import literal
+from salestui.render import DrawnOnce, literal
 from salestui.store.views import DealDetail, EventView
 
 KIND_LABELS: Mapping[str, str] = {
@@ -114,7 +114,7 @@ class DealHistory(Static):
     """The timeline of one deal."""
 
     def show(self, detail: DealDetail, now: datetime) -> None:
-        self.update(self._timeline(detail, now))
+        self.update(DrawnOnce(self._timeline(detail, now)))
 
     def _timeline(self, detail: DealDetail, now: datetime) -> RenderableType:
         table = Table.grid(padding=(0, 1), expand=True)
