@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from textual.widgets import Collapsible, Static, TextArea
 
 from salestui.app import SalesApp
 from salestui.domain import CLOSED, LOST, WON
+from salestui.render import DrawnOnce
 from salestui.screens.board import BoardScreen
 from salestui.screens.deal import DealScreen
 from salestui.store import Pipeline
@@ -613,3 +615,20 @@ async def test_opening_a_deal_deleted_elsewhere_says_so(
         assert f"no deal #{alpha.id}" in notices(app)
         screen = await open_from_board(app, pilot, "up")
         assert screen.deal_id == beta.id
+
+
+def test_tables_are_drawn_once_per_width() -> None:
+    """Textual draws a widget's content to measure it, then to paint it: one drawing each width."""
+    widths: list[int] = []
+
+    class Table:
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            widths.append(options.max_width)
+            yield Segment("x" * options.max_width)
+
+    drawn = DrawnOnce(Table())
+    console = Console(width=10, file=io.StringIO())
+    first = list(console.render(drawn, console.options))
+    assert list(console.render(drawn, console.options)) == first
+    assert list(console.render(drawn, console.options.update_width(4))) == [Segment("xxxx")]
+    assert widths == [10, 4]
