@@ -587,6 +587,19 @@ async def test_a_deal_shown_again_starts_from_the_top(pipeline: Pipeline) -> Non
         assert screen.query_one("#past-prospect", Collapsible).collapsed
 
 
+async def test_enter_twice_on_the_board_opens_the_deal_once(pipeline: Pipeline) -> None:
+    new_deal(pipeline)
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.action_open()
+        board.action_open()  # before the first one has shown the deal screen
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack] == [BoardScreen, DealScreen]
+
+
 async def test_a_new_theme_restyles_the_deal_screen_shown_again(pipeline: Pipeline) -> None:
     new_deal(pipeline)
     app = SalesApp(pipeline)
