@@ -36,5 +36,12 @@ def test_a_wide_character_across_the_start_is_written_whole() -> None:
 def test_boundaries_count_cells_not_characters() -> None:
     strip = Strip([Segment("a"), Segment("😀"), Segment("日本")])
     assert [_on_boundary(strip, cells) for cells in range(8)] == [
-        True, True, False, True, False, True, False, True,
+        True,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
     ]

@@ -258,9 +258,9 @@ class StageColumn:
         """The segments of line `y` of the card area, scrollbar included."""
         board = self.board
         width = self.card_width
-        line = y + self.scroll_y
-        row, part = divmod(line, CARD_HEIGHT)
+        row, part = divmod(y + self.scroll_y, CARD_HEIGHT)
         card = self.card_at(row)
+        line: Line | None
         if card is None or part == CARD_HEIGHT - 1:
             line = board.blank(width, "board--drop" if self.drop_target else "")
         else:
