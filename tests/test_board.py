@@ -403,6 +403,39 @@ async def test_filter_lands_on_a_match_when_the_column_empties(pipeline: Pipelin
         assert selected(app) == ("prospect", "Fleet"), "clearing keeps the selection"
 
 
+async def test_closing_a_deal_redraws_the_board_only_when_the_deal_changed(
+    pipeline: Pipeline,
+) -> None:
+    deal = add(pipeline, "Fleet")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        board = board_of(app)
+        reloads: list[set[str] | None] = []
+        original_reload = board.reload
+
+        def reload(stages: set[str] | None = None) -> None:
+            reloads.append(stages)
+            original_reload(stages)
+
+        board.reload = reload  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reloads == [], "only looked at"
+        await pilot.press("enter")
+        await pilot.pause()
+        task = pipeline.get(deal).tasks_of("prospect")[0]
+        await pilot.press("space")  # ticks the first task
+        await pilot.pause()
+        assert pipeline.get(deal).tasks_of("prospect")[0].done != task.done
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reloads == [{"prospect"}]
+        assert board.selected_card is not None and board.selected_card.tasks_done == 1
+
+
 async def test_undo_lights_up_after_a_move_in_the_footer_as_it_stands(pipeline: Pipeline) -> None:
     add(pipeline, "Fleet", "qualified")
     app = SalesApp(pipeline)

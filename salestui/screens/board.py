@@ -164,15 +164,24 @@ class BoardScreen(Screen[None]):
         except DomainError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        stage, screen = card.stage, self._deal_screen
+        screen = self._deal_screen
 
         def show() -> None:
             if screen not in self.app.screen_stack:  # Enter pressed twice
-                self.app.push_screen(screen, lambda _: self._changed(card.id, stage))
+                self.app.push_screen(screen, lambda _: self._back_from_deal(card))
 
         # Shown once its widgets have taken the deal in, so that its first frame lays
         # them out: shown at once, it could paint the new deal in the old places first.
         self.call_after_refresh(show)
+
+    def _back_from_deal(self, card: DealCard) -> None:
+        """Back from a deal: redraw what changed, nothing when it was only looked at."""
+        try:
+            now: DealCard | None = self.pipeline.card(card.id)
+        except DomainError:
+            now = None
+        if now != card:
+            self._changed(card.id, card.stage, now)
 
     def action_new(self) -> None:
         stage = self.board.column.stage
