@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 import time
 from collections.abc import Mapping
 
@@ -38,6 +41,26 @@ class SalesApp(App[None]):
         self.pipeline = pipeline
         self.sub_title = database
         self._last_input = 0.0
+
+    def on_mount(self) -> None:
+        if not self.is_headless:  # a person at a terminal (tests drive headless apps)
+            self.close_on_hang_up()
+
+    def close_on_hang_up(self) -> None:
+        """Close as `q` does when the terminal goes away or the system asks us to stop.
+
+        An SSH link that drops sends SIGHUP, a shutdown SIGTERM; either one killed the
+        app on the spot, losing notes typed in the last moments (they are saved after
+        a pause in typing, and on closing). Closing saves them.
+        """
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is None:  # not on this system
+                continue
+            # NotImplementedError, RuntimeError: this event loop takes no signals.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, self.exit)
 
     def on_ready(self) -> None:
         if not self.is_headless:  # a person at the keys (tests drive headless apps)
