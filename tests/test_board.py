@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from conftest import Clock
 from textual.events import Key
 from textual.geometry import Region
@@ -184,6 +186,55 @@ async def test_with_5000_deals_only_what_is_on_screen_is_read_and_repainted(
         assert reads == [("closed", (closed.count - 1) // PAGE * PAGE)], "only the last page"
         await pilot.press("g", "h")
         assert len(reads) == 1, "pages already read are kept"
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_cards_held_after_moves_stay_those_of_the_store(
+    pipeline: Pipeline, seed: int
+) -> None:
+    """A move updates the two columns' cards in place; they must stay the store's, page
+    for page, whatever was held (the clock is frozen: equal activity, so a moved deal
+    lands among the others by id, above, inside or below the cards held)."""
+    for n in range(2 * PAGE + 10):
+        add(pipeline, f"Q{n}", "qualified")
+    for n in range(PAGE + 5):
+        add(pipeline, f"D{n}", "discovery")
+    app = SalesApp(pipeline)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot)
+        board = board_of(app)
+        updated: list[bool] = []
+        for column in board.columns[1:3]:
+
+            def update(
+                card: DealCard, count: int, *, was_here: bool, _u: Any = column.update
+            ) -> bool:
+                updated.append(_u(card, count, was_here=was_here))
+                return updated[-1]
+
+            column.update = update  # type: ignore[method-assign]
+        rng = random.Random(seed)
+        for step in range(60):
+            for column in board.columns[1:3]:
+                if rng.random() < 0.2:  # hold one more page, sometimes
+                    column.card_at(rng.randrange(column.count))
+            stage = rng.choice(["qualified", "discovery"])
+            card = rng.choice(pipeline.page(stage, 0, 1000))
+            to = "discovery" if stage == "qualified" else "qualified"
+            moved = pipeline.move(card.id, to, override="test", detail=False)
+            board.follow(card.id, old_stage=stage, card=moved)
+            for column in board.columns[1:3]:
+                assert column.count == pipeline.count(column.stage)
+                for number, page in column._pages.items():
+                    store = pipeline.page(column.stage, number * PAGE, PAGE)
+                    assert page == store[: len(page)], (step, column.stage, number)
+            if step % 10 == 9:  # and every card, drawn from what is held or read
+                for column in board.columns[1:3]:
+                    drawn = [column.card_at(row) for row in range(column.count)]
+                    assert drawn == pipeline.page(column.stage, 0, 1000), step
+                    column.reset(column.count)  # and hold little again
+        assert board.selected_card == pipeline.card(card.id)
+        assert updated.count(True) > 40 and updated.count(False) > 3, "both ways taken"
 
 
 async def test_actions_that_need_a_deal_are_off_on_an_empty_board(pipeline: Pipeline) -> None:
@@ -411,19 +462,19 @@ async def test_closing_a_deal_redraws_the_board_only_when_the_deal_changed(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         board = board_of(app)
-        reloads: list[set[str] | None] = []
-        original_reload = board.reload
+        followed: list[int] = []
+        original_follow = board.follow
 
-        def reload(stages: set[str] | None = None) -> None:
-            reloads.append(stages)
-            original_reload(stages)
+        def follow(deal_id: int, **kwargs: Any) -> None:
+            followed.append(deal_id)
+            original_follow(deal_id, **kwargs)
 
-        board.reload = reload  # type: ignore[method-assign]
+        board.follow = follow  # type: ignore[method-assign]
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert reloads == [], "only looked at"
+        assert followed == [], "only looked at: nothing read again or redrawn"
         await pilot.press("enter")
         await pilot.pause()
         task = pipeline.get(deal).tasks_of("prospect")[0]
@@ -432,7 +483,7 @@ async def test_closing_a_deal_redraws_the_board_only_when_the_deal_changed(
         assert pipeline.get(deal).tasks_of("prospect")[0].done != task.done
         await pilot.press("escape")
         await pilot.pause()
-        assert reloads == [{"prospect"}]
+        assert followed == [deal]
         assert board.selected_card is not None and board.selected_card.tasks_done == 1
 
 

@@ -176,7 +176,16 @@ class Board(Widget, can_focus=True):
                 self.reload({old_stage} if old_stage else None)
                 self._announce()
                 return
-        self.reload({card.stage, old_stage} if old_stage else {card.stage})
+        self._place()
+        summaries = self.pipeline.summaries(self.source.query)
+        for index, column in enumerate(self.columns):
+            column.show(summaries[column.stage])
+            if column.stage in (card.stage, old_stage):
+                count = summaries[column.stage].count
+                if not column.update(card, count, was_here=column.stage == old_stage):
+                    column.reset(count)  # read again from the store
+                self.rows[index] = min(self.rows[index], max(0, column.count - 1))
+        self._paint_selection()
         self.select(deal_id, card.stage)
 
     def select(self, deal_id: int, stage: str) -> None:

@@ -90,16 +90,55 @@ class StageColumn:
         self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
         self.refresh()
 
+    def update(self, card: DealCard, count: int, *, was_here: bool) -> bool:
+        """`card` changed (moved, edited, added): put it right in the cards held.
+
+        It leaves the cards held and goes back where it now sorts if it belongs to this
+        column, so that a move does not read the two columns again. False, and nothing
+        changed, when the cards held cannot tell: a filter is on, the count does not
+        match this one change (something else changed too), or the card sorts below
+        them. The caller then resets the column.
+        """
+        if self.source.query or 0 not in self._pages:
+            return False
+        held: list[DealCard] = []
+        for number in range(len(self._pages)):  # the pages held from the top, unbroken
+            page = self._pages.get(number)
+            if page is None:
+                break
+            held += page
+            if len(page) < PAGE:  # the column's end, or a page cut short by an update
+                break
+        kept = [c for c in held if c.id != card.id]
+        is_here = card.stage == self.stage
+        if (len(kept) < len(held) and not was_here) or count != self.count - was_here + is_here:
+            return False
+        if is_here:
+            key = (card.last_activity_at, card.id)  # the board's order: newest first
+            at = next(
+                (i for i, c in enumerate(kept) if (c.last_activity_at, c.id) < key), len(kept)
+            )
+            if at == len(kept) and len(kept) < count - 1:
+                return False  # it sorts below the cards held: somewhere further down
+            kept.insert(at, card)
+        # The last page held may come out short or spill into a page of one: a row past
+        # a page's end is read again when it is drawn.
+        self._pages = {n: kept[n * PAGE : (n + 1) * PAGE] for n in range(-(-len(kept) // PAGE))}
+        self.count = count
+        self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
+        self.refresh()
+        return True
+
     def card_at(self, row: int) -> DealCard | None:
         if not 0 <= row < self.count:
             return None
         page = self._pages.get(row // PAGE)
-        if page is None:
+        index = row % PAGE
+        if page is None or index >= len(page):  # not read yet, or short after an update
             page = self.source.pipeline.page(
                 self.stage, (row // PAGE) * PAGE, PAGE, query=self.source.query
             )
             self._pages[row // PAGE] = page
-        index = row % PAGE
         return page[index] if index < len(page) else None
 
     def find(self, deal_id: int) -> int | None:
