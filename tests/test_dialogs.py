@@ -235,7 +235,7 @@ async def test_move_deal_override_is_recorded(pipeline: Pipeline) -> None:
         await pilot.pause()
     [moved] = app.results
     assert moved is not None and moved.stage == "discovery"
-    [override] = [e for e in moved.history if e.kind == "override"]
+    [override] = [e for e in pipeline.get(deal.id).history if e.kind == "override"]
     assert override.detail.startswith("Signed early")
 
 

@@ -249,7 +249,7 @@ class BoardScreen(Screen[None]):
             if moved.stage == CLOSED and moved.outcome == domain.WON:
                 self.notify(f"Won: {moved.title}", markup=False)
 
-        move_deal(self, self.pipeline, card.id, card.version, to_stage, done, detail=False)
+        move_deal(self, self.pipeline, card.id, card.version, to_stage, done)
 
     def action_lose(self) -> None:
         card = self.card

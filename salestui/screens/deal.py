@@ -24,7 +24,7 @@ from salestui.screens.confirm import ConfirmDialog
 from salestui.screens.deal_form import DealForm
 from salestui.screens.gate import move_deal
 from salestui.screens.lost import LostDialog
-from salestui.store import Pipeline
+from salestui.store import DealCard, Pipeline
 from salestui.store.views import DealDetail, TaskView
 from salestui.widgets.checklist import Checklist
 from salestui.widgets.deal_details import DealDetails, headline
@@ -432,11 +432,8 @@ class DealScreen(Screen[None]):
     def _move(self, to_stage: str) -> None:
         self._flush_notes()
 
-        def done(moved: DealDetail | None) -> None:
-            if moved is None:
-                self._reload()
-            else:
-                self._show(moved)
+        def done(moved: DealCard | None) -> None:
+            self._reload()  # moved or not, the deal as it is now, whole
 
         move_deal(self, self.pipeline, self.deal_id, self.detail.version, to_stage, done)
 

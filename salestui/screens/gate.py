@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, Literal, overload
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,7 +26,6 @@ from salestui.domain import (
 )
 from salestui.render import literal
 from salestui.store import DealCard, Pipeline
-from salestui.store.views import DealDetail
 
 
 @dataclass(frozen=True)
@@ -180,20 +179,6 @@ class GateDialog(ModalScreen[GateDecision | None]):
         self.dismiss(None)
 
 
-@overload
-def move_deal(
-    screen: Screen[Any],
-    pipeline: Pipeline,
-    deal_id: int,
-    version: int | None,
-    to_stage: str,
-    done: Callable[[DealDetail | None], None],
-    *,
-    detail: Literal[True] = True,
-) -> None: ...
-
-
-@overload
 def move_deal(
     screen: Screen[Any],
     pipeline: Pipeline,
@@ -201,33 +186,17 @@ def move_deal(
     version: int | None,
     to_stage: str,
     done: Callable[[DealCard | None], None],
-    *,
-    detail: Literal[False],
-) -> None: ...
-
-
-def move_deal(
-    screen: Screen[Any],
-    pipeline: Pipeline,
-    deal_id: int,
-    version: int | None,
-    to_stage: str,
-    done: Callable[[Any], None],
-    *,
-    detail: bool = True,
 ) -> None:
     """The one way the UI moves a deal: through the gate dialog when required tasks are open.
 
-    `done` gets the moved deal (whole, or its card with `detail=False`), or None when
-    nothing moved (cancelled or refused, the user having been told why).
+    `done` gets the moved deal's card, or None when nothing moved (cancelled or refused,
+    the user having been told why).
     """
 
     def attempt(decision: GateDecision | None = None) -> None:
         try:
             if decision is None:
-                moved: DealDetail | DealCard = pipeline.move(
-                    deal_id, to_stage, version=version, detail=detail
-                )
+                moved = pipeline.move(deal_id, to_stage, version=version, detail=False)
             else:
                 moved = pipeline.move(
                     deal_id,
@@ -235,7 +204,7 @@ def move_deal(
                     version=version,
                     tick=decision.tick,
                     override=decision.override,
-                    detail=detail,
+                    detail=False,
                 )
         except GateBlocked as blocked:
             ask(blocked.open_tasks)

@@ -419,18 +419,6 @@ class Pipeline:
         detail: Literal[False],
     ) -> DealCard: ...
 
-    @overload
-    def move(
-        self,
-        deal_id: int,
-        to_stage: str,
-        *,
-        version: int | None = None,
-        override: str | None = None,
-        tick: Sequence[int] = (),
-        detail: bool,
-    ) -> DealDetail | DealCard: ...
-
     def move(
         self,
         deal_id: int,
