@@ -10,22 +10,7 @@ from typing import Final
 from salestui import domain
 from salestui.domain import CLOSED, LOST, WON, DomainError, ValidationError
 
-MAP_FIELDS: Final[tuple[str, ...]] = (
-    "title",
-    "company",
-    "contact",
-    "email",
-    "phone",
-    "value",
-    "currency",
-    "owner",
-    "close_date",
-    "source",
-    "stage",
-    "outcome",
-    "lost_reason",
-    "notes",
-)
+MAP_FIELDS: Final[tuple[str, ...]] = (*domain.FIELD_NAMES, "stage", "outcome", "lost_reason")
 """The fields a column can be mapped to with `--map HEADER=field`."""
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
