@@ -245,6 +245,11 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     plain = value.replace("\n", "").replace("\t", "") if multiline else value
     if plain.isprintable():  # no control, format or separator character: nothing to drop
         return value
+    return drop_controls(value, multiline=multiline)
+
+
+def drop_controls(value: str, *, multiline: bool = False) -> str:
+    """`clean_text` without its fast path for text that has nothing to drop."""
     value = ESCAPE_SEQUENCE.sub("", value)
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
