@@ -137,14 +137,27 @@ class Board(Widget, can_focus=True):
     def selected_card(self) -> DealCard | None:
         return self.column.card_at(self.rows[self.column_index])
 
-    def reload(self, stages: set[str] | None = None) -> None:
-        """Re-read headers (cheap: running totals) and the given columns (all by default)."""
+    def reload(
+        self,
+        stages: set[str] | None = None,
+        *,
+        changed: DealCard | None = None,
+        old_stage: str | None = None,
+    ) -> None:
+        """Re-read headers (cheap: running totals) and the given columns (all by default).
+
+        With `changed` (a deal as it is now, which was in `old_stage`), a column updates
+        the cards it holds when it can instead of reading them again.
+        """
         self._place()
         summaries = self.pipeline.summaries(self.source.query)
         for index, column in enumerate(self.columns):
             column.show(summaries[column.stage])
             if stages is None or column.stage in stages:
-                column.reset(summaries[column.stage].count)
+                count = summaries[column.stage].count
+                was_here = column.stage == old_stage
+                if changed is None or not column.update(changed, count, was_here=was_here):
+                    column.reset(count)
                 self.rows[index] = min(self.rows[index], max(0, column.count - 1))
         self._paint_selection()
 
@@ -176,16 +189,8 @@ class Board(Widget, can_focus=True):
                 self.reload({old_stage} if old_stage else None)
                 self._announce()
                 return
-        self._place()
-        summaries = self.pipeline.summaries(self.source.query)
-        for index, column in enumerate(self.columns):
-            column.show(summaries[column.stage])
-            if column.stage in (card.stage, old_stage):
-                count = summaries[column.stage].count
-                if not column.update(card, count, was_here=column.stage == old_stage):
-                    column.reset(count)  # read again from the store
-                self.rows[index] = min(self.rows[index], max(0, column.count - 1))
-        self._paint_selection()
+        stages = {card.stage, old_stage} if old_stage else {card.stage}
+        self.reload(stages, changed=card, old_stage=old_stage)
         self.select(deal_id, card.stage)
 
     def select(self, deal_id: int, stage: str) -> None:
