@@ -86,6 +86,9 @@ class StageColumn:
     def reset(self, count: int) -> None:
         """Forget cached cards (the stage changed) and redraw."""
         self._pages.clear()
+        self._recount(count)
+
+    def _recount(self, count: int) -> None:
         self.count = count
         self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
         self.refresh()
@@ -124,9 +127,7 @@ class StageColumn:
         # The last page held may come out short or spill into a page of one: a row past
         # a page's end is read again when it is drawn.
         self._pages = {n: kept[n * PAGE : (n + 1) * PAGE] for n in range(-(-len(kept) // PAGE))}
-        self.count = count
-        self.scroll_y = max(0, min(self.scroll_y, self.max_scroll_y))
-        self.refresh()
+        self._recount(count)
         return True
 
     def card_at(self, row: int) -> DealCard | None:
